@@ -1,0 +1,179 @@
+package io.switchboard.api;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.BiConsumer;
+
+/**
+ * An immutable list of HTTP header fields with case-insensitive names (RFC 9110 §5.1).
+ *
+ * <p>A name may occur on several field lines; {@link #all(String)} returns every value in
+ * order, {@link #first(String)} the first. Lookups never throw on absent names. Insertion
+ * order and the original spelling of names are kept for {@link #forEach}.
+ */
+public final class Headers {
+
+    private static final Headers EMPTY = new Headers(List.of(), Map.of());
+
+    /** Field lines in arrival order, as name/value pairs with the names as written. */
+    private final List<Map.Entry<String, String>> fields;
+    /** Lower-cased name to all of its values, in order. */
+    private final Map<String, List<String>> byName;
+
+    private Headers(List<Map.Entry<String, String>> fields, Map<String, List<String>> byName) {
+        this.fields = fields;
+        this.byName = byName;
+    }
+
+    /** Returns the empty header list. */
+    public static Headers empty() {
+        return EMPTY;
+    }
+
+    /** Returns headers holding one field line per map entry value, in the map's order. */
+    public static Headers of(Map<String, ? extends List<String>> map) {
+        Builder b = builder();
+        map.forEach((name, values) -> values.forEach(v -> b.add(name, v)));
+        return b.build();
+    }
+
+    /** Returns headers made of alternating names and values: {@code of("A", "1", "B", "2")}. */
+    public static Headers of(String... namesAndValues) {
+        if (namesAndValues.length % 2 != 0) {
+            throw new IllegalArgumentException("expected name/value pairs, got an odd count "
+                    + namesAndValues.length);
+        }
+        Builder b = builder();
+        for (int i = 0; i < namesAndValues.length; i += 2) {
+            b.add(namesAndValues[i], namesAndValues[i + 1]);
+        }
+        return b.build();
+    }
+
+    /** Returns a new, empty builder. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** The first value of {@code name}, or empty if there is none. */
+    public Optional<String> first(String name) {
+        List<String> values = byName.get(key(name));
+        return values == null ? Optional.empty() : Optional.of(values.get(0));
+    }
+
+    /** Every value of {@code name} in arrival order; an empty list if there is none. */
+    public List<String> all(String name) {
+        return byName.getOrDefault(key(name), List.of());
+    }
+
+    /** Whether a field line named {@code name} is present. */
+    public boolean contains(String name) {
+        return byName.containsKey(key(name));
+    }
+
+    /**
+     * Whether any value of {@code name}, read as a comma-separated list, holds {@code token}
+     * (compared without regard to case), e.g. {@code Connection: keep-alive, Upgrade}.
+     */
+    public boolean containsToken(String name, String token) {
+        for (String value : all(name)) {
+            for (String part : value.split(",")) {
+                if (part.trim().equalsIgnoreCase(token)) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    /** The distinct names present, lower-cased. */
+    public Set<String> names() {
+        return byName.keySet();
+    }
+
+    /** The number of field lines. */
+    public int size() {
+        return fields.size();
+    }
+
+    /** Calls {@code action} with each field line's name (as written) and value, in order. */
+    public void forEach(BiConsumer<String, String> action) {
+        fields.forEach(e -> action.accept(e.getKey(), e.getValue()));
+    }
+
+    /** Returns a builder holding these fields, to derive a modified copy. */
+    public Builder toBuilder() {
+        Builder b = builder();
+        forEach(b::add);
+        return b;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof Headers other && other.fields.equals(fields);
+    }
+
+    @Override
+    public int hashCode() {
+        return fields.hashCode();
+    }
+
+    @Override
+    public String toString() {
+        StringBuilder sb = new StringBuilder("Headers[");
+        forEach((n, v) -> sb.append(sb.length() > 8 ? ", " : "").append(n).append(": ").append(v));
+        return sb.append(']').toString();
+    }
+
+    private static String key(String name) {
+        return Objects.requireNonNull(name, "name").toLowerCase(Locale.ROOT);
+    }
+
+    /** Collects field lines for a {@link Headers}. Not thread-safe. */
+    public static final class Builder {
+        private final List<Map.Entry<String, String>> fields = new ArrayList<>();
+
+        private Builder() {
+        }
+
+        /** Appends a field line. */
+        public Builder add(String name, String value) {
+            Objects.requireNonNull(name, "name");
+            Objects.requireNonNull(value, "value");
+            fields.add(Map.entry(name, value));
+            return this;
+        }
+
+        /** Replaces every field line named {@code name} (any case) with one holding {@code value}. */
+        public Builder set(String name, String value) {
+            remove(name);
+            return add(name, value);
+        }
+
+        /** Removes every field line named {@code name}, compared without regard to case. */
+        public Builder remove(String name) {
+            fields.removeIf(e -> e.getKey().equalsIgnoreCase(name));
+            return this;
+        }
+
+        /** Returns the immutable headers. */
+        public Headers build() {
+            if (fields.isEmpty()) {
+                return EMPTY;
+            }
+            Map<String, List<String>> byName = new LinkedHashMap<>();
+            for (Map.Entry<String, String> e : fields) {
+                byName.computeIfAbsent(key(e.getKey()), k -> new ArrayList<>()).add(e.getValue());
+            }
+            byName.replaceAll((k, v) -> Collections.unmodifiableList(v));
+            return new Headers(List.copyOf(fields), Collections.unmodifiableMap(byName));
+        }
+    }
+}

@@ -1,0 +1,275 @@
+package io.switchboard.websocket;
+
+import io.switchboard.api.CloseStatus;
+import io.switchboard.api.Headers;
+import io.switchboard.api.Message;
+import io.switchboard.api.Request;
+import io.switchboard.api.WebSocket;
+import io.switchboard.api.spi.Connection;
+import io.switchboard.api.spi.Transport;
+import io.switchboard.websocket.ConnectResult.Outcome;
+import io.switchboard.websocket.internal.ClientHandshake;
+import io.switchboard.websocket.internal.ClientHandshake.Url;
+import io.switchboard.websocket.internal.HttpHead;
+import io.switchboard.websocket.internal.HttpHead.HttpException;
+import io.switchboard.websocket.internal.ServerHandshake;
+import io.switchboard.websocket.internal.UpgradeRequest;
+import io.switchboard.websocket.internal.WebSocketSession;
+import java.io.BufferedInputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.ConnectException;
+import java.net.InetSocketAddress;
+import java.net.SocketTimeoutException;
+import java.net.URI;
+import java.nio.ByteBuffer;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * A WebSocket client with the same blocking API as the server side.
+ *
+ * <pre>{@code
+ * WebSocketClient client = new WebSocketClient("ws://localhost:8080/ws");
+ * if (!client.connect().isConnected()) return;
+ * client.send("Hello, WebSocket!");
+ * Message reply = client.read();
+ * client.close();
+ * }</pre>
+ *
+ * <p>An invalid URL does not throw: the client is {@linkplain #isValid() invalid} and {@link
+ * #connect()} reports {@link Outcome#INVALID_URL} with the reason. Before a successful
+ * {@code connect()} and after the connection ends, {@link #read()} returns null and the
+ * {@code send} methods return false. {@code connect()} after a close connects afresh (new key,
+ * new state). Frames are masked with a fresh key from a {@link SecureRandom} each.
+ *
+ * <p>Thread-safe: like any {@link WebSocket}, one thread reads while any may send.
+ */
+public final class WebSocketClient implements WebSocket {
+
+    private static final int INPUT_BUFFER = 8 * 1024;
+    /** The largest response head the client reads. */
+    private static final int MAX_RESPONSE_HEAD = 64 * 1024;
+
+    private final String url;
+    private final Url parsed;
+    private final String invalidReason;
+    private final Headers headers;
+    private final WebSocketOptions options;
+    private final SecureRandom random = new SecureRandom();
+    private final ReentrantLock connectLock = new ReentrantLock();
+    private Transport transport;
+    /** The current connection, replaced by each successful connect(); null before the first. */
+    private volatile WebSocketSession session;
+
+    /** A client for {@code url} ({@code ws://host[:port]/path[?query]}). */
+    public WebSocketClient(String url) {
+        this(url, Headers.empty());
+    }
+
+    /** A client for {@code url} sending {@code headers} with the upgrade request. */
+    public WebSocketClient(String url, Map<String, String> headers) {
+        this(url, headersOf(headers));
+    }
+
+    /** A client for {@code url} sending {@code headers} with the upgrade request. */
+    public WebSocketClient(String url, Headers headers) {
+        this(url, headers, WebSocketOptions.defaults());
+    }
+
+    /** A client with {@code options}, over the transport found through ServiceLoader. */
+    public WebSocketClient(String url, Headers headers, WebSocketOptions options) {
+        this.url = Objects.requireNonNull(url, "url");
+        this.headers = Objects.requireNonNull(headers, "headers");
+        this.options = Objects.requireNonNull(options, "options");
+        Url p = null;
+        String reason = null;
+        try {
+            p = Url.parse(url);
+            if (p.secure()) {
+                reason = "wss:// needs TLS, which this build does not provide yet: " + url;
+            }
+        } catch (IllegalArgumentException e) {
+            reason = e.getMessage();
+        }
+        this.parsed = reason == null ? p : null;
+        this.invalidReason = reason;
+    }
+
+    /** A client with {@code options} over {@code transport}. */
+    public WebSocketClient(String url, Headers headers, WebSocketOptions options, Transport transport) {
+        this(url, headers, options);
+        this.transport = Objects.requireNonNull(transport, "transport");
+    }
+
+    private static Headers headersOf(Map<String, String> map) {
+        Headers.Builder b = Headers.builder();
+        map.forEach(b::add);
+        return b.build();
+    }
+
+    /** Whether the URL was understood; if not, {@link #connect()} fails with the reason. */
+    public boolean isValid() {
+        return invalidReason == null;
+    }
+
+    /** The URL this client connects to, as given. */
+    public String url() {
+        return url;
+    }
+
+    /**
+     * Opens the connection and performs the opening handshake (RFC 6455 §4.1), waiting at most
+     * the connect timeout for TCP and the handshake timeout for the response. Never throws for
+     * network or protocol failures: the result says what went wrong. On a client whose previous
+     * connection ended, connects afresh.
+     */
+    public ConnectResult connect() {
+        if (invalidReason != null) {
+            return ConnectResult.failed(Outcome.INVALID_URL, invalidReason);
+        }
+        connectLock.lock();
+        try {
+            WebSocketSession current = session;
+            if (current != null && current.isOpen()) {
+                return new ConnectResult(Outcome.ALREADY_CONNECTED, "already connected to " + url, 101, Headers.empty());
+            }
+            if (transport == null) {
+                transport = Transports.find();
+            }
+            InetSocketAddress address = new InetSocketAddress(parsed.host(), parsed.port());
+            if (address.isUnresolved()) {
+                return ConnectResult.failed(Outcome.UNKNOWN_HOST, "cannot resolve host " + parsed.host());
+            }
+            Connection connection;
+            try {
+                connection = transport.connect(address, options.connectTimeout());
+            } catch (ConnectException e) {
+                return ConnectResult.failed(Outcome.REFUSED, "connection refused by " + address + ": " + e.getMessage());
+            } catch (SocketTimeoutException e) {
+                return ConnectResult.failed(Outcome.TIMEOUT, "no TCP connection to " + address + " within "
+                        + options.connectTimeout().toMillis() + " ms");
+            } catch (IOException e) {
+                return ConnectResult.failed(Outcome.IO_ERROR, "cannot connect to " + address + ": " + e);
+            }
+            ConnectResult result = handshake(connection);
+            if (!result.isConnected()) {
+                connection.close();
+            }
+            return result;
+        } finally {
+            connectLock.unlock();
+        }
+    }
+
+    private ConnectResult handshake(Connection connection) {
+        String key = ClientHandshake.newKey(random);
+        Headers requestHeaders = ClientHandshake.requestHeaders(parsed, key, headers);
+        try {
+            connection.output().write(ClientHandshake.requestBytes(parsed.target(), requestHeaders));
+            connection.output().flush();
+            connection.readTimeout(options.handshakeTimeout());
+            InputStream in = new BufferedInputStream(connection.input(), INPUT_BUFFER);
+            HttpHead head = HttpHead.read(in, MAX_RESPONSE_HEAD);
+            var offered = ServerHandshake.offeredProtocols(requestHeaders);
+            Optional<String> protocol = ClientHandshake.validateResponse(head, key, offered);
+            connection.readTimeout(Duration.ZERO);
+            URI uri = URI.create(url);
+            Request request = UpgradeRequest.of("GET", uri.getPath() == null || uri.getPath().isEmpty() ? "/" : uri.getPath(),
+                    uri.getRawQuery(), requestHeaders, connection.remoteAddress(), connection.localAddress());
+            session = new WebSocketSession(connection, in, true, request, protocol,
+                    options.maxMessageSize(), options.closeTimeout(), () -> { });
+            return new ConnectResult(Outcome.CONNECTED, "connected to " + url, 101, head.headers());
+        } catch (ClientHandshake.Failure f) {
+            return new ConnectResult(f.outcome(), f.getMessage(), f.status(), f.headers());
+        } catch (HttpException e) {
+            return ConnectResult.failed(Outcome.BAD_RESPONSE, "invalid handshake response: " + e.getMessage());
+        } catch (SocketTimeoutException e) {
+            return ConnectResult.failed(Outcome.TIMEOUT, "no handshake response within "
+                    + options.handshakeTimeout().toMillis() + " ms");
+        } catch (EOFException e) {
+            return ConnectResult.failed(Outcome.BAD_RESPONSE, "server closed the connection during the handshake");
+        } catch (IOException e) {
+            return ConnectResult.failed(Outcome.IO_ERROR, "handshake failed: " + e);
+        }
+    }
+
+    private Optional<WebSocketSession> current() {
+        return Optional.ofNullable(session);
+    }
+
+    @Override
+    public Message read() {
+        WebSocketSession s = session;
+        return s == null ? null : s.read();
+    }
+
+    @Override
+    public boolean send(String text) {
+        WebSocketSession s = session;
+        return s != null && s.send(text);
+    }
+
+    @Override
+    public boolean send(byte[] bytes) {
+        WebSocketSession s = session;
+        return s != null && s.send(bytes);
+    }
+
+    @Override
+    public boolean send(ByteBuffer buffer) {
+        WebSocketSession s = session;
+        return s != null && s.send(buffer);
+    }
+
+    @Override
+    public boolean ping(byte[] data) {
+        WebSocketSession s = session;
+        return s != null && s.ping(data);
+    }
+
+    @Override
+    public void close(CloseStatus status, String reason) {
+        WebSocketSession s = session;
+        if (s != null) {
+            s.close(status, reason);
+        }
+    }
+
+    @Override
+    public boolean isOpen() {
+        WebSocketSession s = session;
+        return s != null && s.isOpen();
+    }
+
+    /** The upgrade request of the current connection; throws IllegalStateException if none. */
+    @Override
+    public Request request() {
+        return current().orElseThrow(() -> new IllegalStateException("not connected")).request();
+    }
+
+    @Override
+    public Optional<String> subProtocol() {
+        return current().flatMap(WebSocketSession::subProtocol);
+    }
+
+    @Override
+    public Optional<CloseStatus> closeStatus() {
+        return current().flatMap(WebSocketSession::closeStatus);
+    }
+
+    @Override
+    public Optional<String> closeReason() {
+        return current().flatMap(WebSocketSession::closeReason);
+    }
+
+    @Override
+    public String toString() {
+        return "WebSocketClient[" + url + "]";
+    }
+}

@@ -1,0 +1,323 @@
+package io.switchboard.websocket;
+
+import io.switchboard.api.CloseStatus;
+import io.switchboard.api.Headers;
+import io.switchboard.api.SubProtocolSelector;
+import io.switchboard.api.WebSocketHandler;
+import io.switchboard.api.spi.Connection;
+import io.switchboard.api.spi.Listener;
+import io.switchboard.api.spi.Transport;
+import io.switchboard.websocket.internal.HttpHead;
+import io.switchboard.websocket.internal.HttpHead.HttpException;
+import io.switchboard.websocket.internal.ServerHandshake;
+import io.switchboard.websocket.internal.ServerHandshake.Rejection;
+import io.switchboard.websocket.internal.ServerHandshake.RequestLine;
+import io.switchboard.websocket.internal.UpgradeRequest;
+import io.switchboard.websocket.internal.WebSocketSession;
+import java.io.BufferedInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.lang.System.Logger.Level;
+import java.net.InetSocketAddress;
+import java.net.SocketTimeoutException;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * A WebSocket server: routes upgrade requests by path to {@link WebSocketHandler}s and runs
+ * each connection on a virtual thread of its own.
+ *
+ * <pre>{@code
+ * WebSocketServer server = new WebSocketServer();
+ * server.webSocket("/ws", (request, ws) -> {
+ *     Message msg;
+ *     while ((msg = ws.read()) != null) ws.send(msg);
+ * });
+ * server.listen("0.0.0.0", 8080); // blocks until stop()
+ * }</pre>
+ *
+ * <p>Handlers may be added and removed at any time, also while the server runs; a request
+ * for a path without a handler is answered 404, a plain GET to a WebSocket path 426, and a
+ * malformed upgrade 400 (RFC 6455 §4.2.1). Thread-safe.
+ */
+public final class WebSocketServer {
+
+    private static final System.Logger LOG = System.getLogger(WebSocketServer.class.getName());
+    /** Input buffer per connection: one handshake or many small frames per read call. */
+    private static final int INPUT_BUFFER = 8 * 1024;
+
+    private record Route(WebSocketHandler handler, SubProtocolSelector selector) {
+    }
+
+    private final WebSocketOptions options;
+    /** Null until the first start when found through ServiceLoader. */
+    private Transport transport;
+    private final Map<String, Route> routes = new ConcurrentHashMap<>();
+    private final Set<WebSocketSession> sessions = ConcurrentHashMap.newKeySet();
+    private final Set<Thread> connectionThreads = ConcurrentHashMap.newKeySet();
+    private final ReentrantLock lifecycle = new ReentrantLock();
+    /** Guarded by lifecycle; non-null while running. */
+    private Listener listener;
+    /** Guarded by lifecycle; counted down by stop() to release listen(). */
+    private CountDownLatch stopped = new CountDownLatch(0);
+    /** True from the start of stop() until the next start; new sessions are closed at once. */
+    private volatile boolean stopping;
+
+    /** A server with {@linkplain WebSocketOptions#defaults() default options}. */
+    public WebSocketServer() {
+        this(WebSocketOptions.defaults());
+    }
+
+    /** A server with {@code options}, over the transport found through ServiceLoader. */
+    public WebSocketServer(WebSocketOptions options) {
+        this.options = Objects.requireNonNull(options, "options");
+    }
+
+    /** A server with {@code options} over {@code transport} (e.g. an OSGi service). */
+    public WebSocketServer(WebSocketOptions options, Transport transport) {
+        this(options);
+        this.transport = Objects.requireNonNull(transport, "transport");
+    }
+
+    /** Routes {@code path} to {@code handler}, replacing any handler there. Returns this server. */
+    public WebSocketServer webSocket(String path, WebSocketHandler handler) {
+        return webSocket(path, handler, null);
+    }
+
+    /**
+     * Routes {@code path} to {@code handler}, with {@code selector} choosing the sub-protocol
+     * from those the client offers (null: none is chosen). Returns this server.
+     *
+     * @throws IllegalArgumentException if {@code path} does not start with {@code /}
+     */
+    public WebSocketServer webSocket(String path, WebSocketHandler handler, SubProtocolSelector selector) {
+        Objects.requireNonNull(handler, "handler");
+        if (path == null || !path.startsWith("/")) {
+            throw new IllegalArgumentException("path must start with '/', got " + path);
+        }
+        routes.put(path, new Route(handler, selector));
+        return this;
+    }
+
+    /**
+     * Removes the route for {@code path}; new requests for it get 404. Live sessions of its
+     * handler continue. Returns whether there was a route.
+     */
+    public boolean removeWebSocket(String path) {
+        return routes.remove(path) != null;
+    }
+
+    /**
+     * Starts serving on {@code host}:{@code port} and returns at once.
+     *
+     * @param port the TCP port, 0 for any free one
+     * @return the bound port
+     * @throws IOException if the address cannot be bound
+     * @throws IllegalStateException if the server is already running
+     */
+    public int start(String host, int port) throws IOException {
+        lifecycle.lock();
+        try {
+            if (listener != null) {
+                throw new IllegalStateException("already listening on " + listener.localAddress());
+            }
+            if (transport == null) {
+                transport = Transports.find();
+            }
+            stopping = false;
+            listener = transport.listen(new InetSocketAddress(host, port), this::serve);
+            stopped = new CountDownLatch(1);
+            LOG.log(Level.INFO, "listening on {0}", listener.localAddress());
+            return listener.port();
+        } finally {
+            lifecycle.unlock();
+        }
+    }
+
+    /** Serves on {@code host}:{@code port} and blocks until {@link #stop()} is called. */
+    public void listen(String host, int port) throws IOException {
+        start(host, port);
+        CountDownLatch latch;
+        lifecycle.lock();
+        try {
+            latch = stopped;
+        } finally {
+            lifecycle.unlock();
+        }
+        try {
+            latch.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            stop();
+        }
+    }
+
+    /** The bound port while running, else -1. */
+    public int port() {
+        lifecycle.lock();
+        try {
+            return listener == null ? -1 : listener.port();
+        } finally {
+            lifecycle.unlock();
+        }
+    }
+
+    /** Whether the server is accepting connections. */
+    public boolean isRunning() {
+        return port() != -1;
+    }
+
+    /** The number of open WebSocket sessions. */
+    public int sessionCount() {
+        return sessions.size();
+    }
+
+    /**
+     * Stops accepting, closes every live session with 1001 (going away), waits for their
+     * close handshakes up to the close timeout, and returns. Does nothing if not running.
+     */
+    public void stop() {
+        lifecycle.lock();
+        try {
+            if (listener == null) {
+                return;
+            }
+            stopping = true;
+            listener.close();
+            LOG.log(Level.INFO, "stopping {0}: closing {1} sessions", listener.localAddress(), sessions.size());
+            for (WebSocketSession session : sessions) {
+                Thread.ofVirtual().start(() -> session.close(CloseStatus.GOING_AWAY, "server stopping"));
+            }
+            long deadline = System.nanoTime() + options.closeTimeout().plusSeconds(1).toNanos();
+            for (Thread t : connectionThreads) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0 || !t.join(Duration.ofNanos(left))) {
+                    break;
+                }
+            }
+            listener = null;
+            stopped.countDown();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            lifecycle.unlock();
+        }
+    }
+
+    /** Runs on the connection's virtual thread: handshake, then the handler, then close. */
+    private void serve(Connection connection) {
+        Thread self = Thread.currentThread();
+        connectionThreads.add(self);
+        try {
+            InputStream in = new BufferedInputStream(connection.input(), INPUT_BUFFER);
+            HttpHead head;
+            RequestLine line;
+            try {
+                connection.readTimeout(options.handshakeTimeout());
+                head = HttpHead.read(in, options.maxHandshakeSize());
+                line = ServerHandshake.parseRequestLine(head.startLine());
+            } catch (HttpException e) {
+                reject(connection, e.status(), e.getMessage(), Headers.empty());
+                return;
+            } catch (SocketTimeoutException e) {
+                reject(connection, 408, "the upgrade request did not arrive within "
+                        + options.handshakeTimeout().toMillis() + " ms", Headers.empty());
+                return;
+            } catch (IOException e) {
+                LOG.log(Level.DEBUG, "{0}: no handshake: {1}", connection.remoteAddress(), e.getMessage());
+                return;
+            }
+            Route route = routes.get(line.path());
+            if (route == null) {
+                reject(connection, 404, "no WebSocket handler for " + line.path(), Headers.empty());
+                return;
+            }
+            String accept;
+            try {
+                accept = ServerHandshake.validate(line.method(), head.headers());
+            } catch (Rejection r) {
+                reject(connection, r.status(), r.getMessage(), r.headers());
+                return;
+            }
+            Optional<String> protocol = selectProtocol(route, head.headers());
+            UpgradeRequest request = UpgradeRequest.of(line.method(), line.path(), line.rawQuery(), head.headers(),
+                    connection.remoteAddress(), connection.localAddress());
+            WebSocketSession session = new WebSocketSession(connection, in, false, request, protocol,
+                    options.maxMessageSize(), options.closeTimeout(), () -> { });
+            try {
+                connection.output().write(ServerHandshake.switchingProtocols(accept, protocol));
+                connection.output().flush();
+                connection.readTimeout(Duration.ZERO);
+            } catch (IOException e) {
+                LOG.log(Level.DEBUG, "{0}: handshake response not written: {1}", connection.remoteAddress(), e.toString());
+                return;
+            }
+            sessions.add(session);
+            try {
+                if (stopping) {
+                    session.close(CloseStatus.GOING_AWAY, "server stopping");
+                    return;
+                }
+                runHandler(route.handler(), request, session);
+            } finally {
+                sessions.remove(session);
+            }
+        } finally {
+            connectionThreads.remove(self);
+        }
+    }
+
+    private static void runHandler(WebSocketHandler handler, UpgradeRequest request, WebSocketSession session) {
+        try {
+            handler.handle(request, session);
+        } catch (Throwable e) {
+            LOG.log(Level.ERROR, "handler for " + request.path() + " failed on " + session, e);
+            if (session.isOpen()) {
+                session.close(CloseStatus.INTERNAL_ERROR, "internal error");
+            }
+            if (e instanceof VirtualMachineError fatal) {
+                throw fatal;
+            }
+        } finally {
+            session.finish();
+        }
+    }
+
+    private static Optional<String> selectProtocol(Route route, Headers headers) {
+        if (route.selector() == null) {
+            return Optional.empty();
+        }
+        List<String> offered = ServerHandshake.offeredProtocols(headers);
+        Optional<String> chosen = route.selector().select(offered);
+        if (chosen.isPresent() && !offered.contains(chosen.get())) {
+            LOG.log(Level.WARNING, "sub-protocol selector chose {0}, which the client did not offer {1}; choosing none",
+                    chosen.get(), offered);
+            return Optional.empty();
+        }
+        return chosen;
+    }
+
+    private static void reject(Connection connection, int status, String message, Headers headers) {
+        LOG.log(status == 404 ? Level.DEBUG : Level.INFO, "{0}: upgrade refused with {1}: {2}",
+                connection.remoteAddress(), status, message);
+        try {
+            connection.output().write(ServerHandshake.errorResponse(status, message, headers));
+            connection.output().flush();
+        } catch (IOException e) {
+            // The client is gone; nothing else to tell it.
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "WebSocketServer[" + routes.keySet() + "]";
+    }
+}

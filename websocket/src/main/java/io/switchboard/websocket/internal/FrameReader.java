@@ -1,0 +1,280 @@
+package io.switchboard.websocket.internal;
+
+import static io.switchboard.websocket.internal.WebSocketProtocol.B0_FLAG_FIN;
+import static io.switchboard.websocket.internal.WebSocketProtocol.B0_MASK_OPCODE;
+import static io.switchboard.websocket.internal.WebSocketProtocol.B0_MASK_RSV;
+import static io.switchboard.websocket.internal.WebSocketProtocol.B1_FLAG_MASK;
+import static io.switchboard.websocket.internal.WebSocketProtocol.B1_MASK_LENGTH;
+import static io.switchboard.websocket.internal.WebSocketProtocol.OPCODE_BINARY;
+import static io.switchboard.websocket.internal.WebSocketProtocol.OPCODE_CLOSE;
+import static io.switchboard.websocket.internal.WebSocketProtocol.OPCODE_CONTINUATION;
+import static io.switchboard.websocket.internal.WebSocketProtocol.OPCODE_PING;
+import static io.switchboard.websocket.internal.WebSocketProtocol.OPCODE_PONG;
+import static io.switchboard.websocket.internal.WebSocketProtocol.OPCODE_TEXT;
+import static io.switchboard.websocket.internal.WebSocketProtocol.PAYLOAD_CONTROL_MAX;
+import static io.switchboard.websocket.internal.WebSocketProtocol.PAYLOAD_LONG;
+import static io.switchboard.websocket.internal.WebSocketProtocol.PAYLOAD_SHORT;
+
+import io.switchboard.api.CloseStatus;
+import io.switchboard.api.Message;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+
+/**
+ * Reads frames from a byte stream and assembles them into messages, applying every receiving
+ * rule of RFC 6455 §5 as the bytes arrive: reserved bits, opcodes, masking direction, control
+ * frame limits, fragmentation order, the message size limit (checked against each frame
+ * header before its payload is read) and UTF-8 validity of text (checked per chunk, so an
+ * invalid byte fails the connection before the rest of the message is read).
+ *
+ * <p>Control frames, also those between fragments, go to the {@link Callback} as they arrive.
+ * Knows nothing of sockets or threads. Not thread-safe: one thread reads at a time.
+ */
+public final class FrameReader {
+
+    /** Receives the control frames found while reading a message. */
+    public interface Callback {
+        /** A ping arrived; {@code payload} is its application data (0–125 bytes). */
+        void onPing(byte[] payload) throws IOException;
+
+        /** A pong arrived. */
+        void onPong(byte[] payload) throws IOException;
+
+        /**
+         * A valid close frame arrived; {@code code} is 1005 if it carried none. The reader
+         * returns null from {@link #readMessage()} right after this call.
+         */
+        void onClose(int code, String reason);
+    }
+
+    /** Payload bytes read and validated per step; bounds the work done on an invalid message. */
+    static final int CHUNK = 64 * 1024;
+    private static final byte[] EMPTY = new byte[0];
+
+    private final InputStream in;
+    private final boolean isClient;
+    private final long maxMessageSize;
+    private final Callback callback;
+    private final Utf8Validator utf8 = new Utf8Validator();
+    private final byte[] header = new byte[8];
+
+    /** Opcode of the message being assembled (text or binary), or -1 between messages. */
+    private int messageOpcode = -1;
+    /** Payload of the message being assembled; its first {@code messageLength} bytes are valid. */
+    private byte[] message = EMPTY;
+    private int messageLength;
+
+    /**
+     * @param isClient true on the client side: frames must then arrive unmasked; on the server
+     *     side they must arrive masked (§5.1)
+     * @param maxMessageSize the largest message payload accepted; larger ones fail with 1009
+     */
+    public FrameReader(InputStream in, boolean isClient, long maxMessageSize, Callback callback) {
+        this.in = in;
+        this.isClient = isClient;
+        this.maxMessageSize = Math.min(maxMessageSize, Integer.MAX_VALUE - 8);
+        this.callback = callback;
+    }
+
+    /**
+     * Reads frames until one complete data message or a close frame.
+     *
+     * @return the message, or null after a close frame was passed to {@link Callback#onClose}
+     * @throws ProtocolException if the peer broke a rule; carries the close status to send
+     * @throws EOFException if the stream ended before the message or close frame did
+     * @throws IOException if reading failed
+     */
+    public Message readMessage() throws IOException {
+        while (true) {
+            readFully(header, 0, 2);
+            int b0 = header[0] & 0xFF;
+            int b1 = header[1] & 0xFF;
+            boolean fin = (b0 & B0_FLAG_FIN) != 0;
+            int opcode = b0 & B0_MASK_OPCODE;
+            if ((b0 & B0_MASK_RSV) != 0) {
+                throw ProtocolException.protocolError("reserved bits set (0x"
+                        + Integer.toHexString(b0 & B0_MASK_RSV) + ") but no extension was negotiated");
+            }
+            boolean masked = (b1 & B1_FLAG_MASK) != 0;
+            if (masked == isClient) {
+                throw ProtocolException.protocolError(isClient
+                        ? "server frames must not be masked"
+                        : "client frames must be masked");
+            }
+            long length = readLength(b1 & B1_MASK_LENGTH);
+            int maskKey = 0;
+            if (masked) {
+                readFully(header, 0, 4);
+                maskKey = ((header[0] & 0xFF) << 24) | ((header[1] & 0xFF) << 16)
+                        | ((header[2] & 0xFF) << 8) | (header[3] & 0xFF);
+            }
+            switch (opcode) {
+                case OPCODE_CLOSE, OPCODE_PING, OPCODE_PONG -> {
+                    if (!fin) {
+                        throw ProtocolException.protocolError(
+                                WebSocketProtocol.opcodeName(opcode) + " frame must not be fragmented");
+                    }
+                    if (length > PAYLOAD_CONTROL_MAX) {
+                        throw ProtocolException.protocolError(WebSocketProtocol.opcodeName(opcode)
+                                + " frame payload is " + length + " bytes, the limit is 125");
+                    }
+                    byte[] payload = new byte[(int) length];
+                    readFully(payload, 0, payload.length);
+                    if (masked) {
+                        WebSocketProtocol.toggleMask(payload, 0, payload.length, maskKey, 0);
+                    }
+                    if (control(opcode, payload)) {
+                        return null;
+                    }
+                }
+                case OPCODE_TEXT, OPCODE_BINARY -> {
+                    if (messageOpcode != -1) {
+                        throw ProtocolException.protocolError("new " + WebSocketProtocol.opcodeName(opcode)
+                                + " frame inside a fragmented message; expected a continuation frame");
+                    }
+                    messageOpcode = opcode;
+                    messageLength = 0;
+                    utf8.reset();
+                    Message m = data(fin, length, masked, maskKey);
+                    if (m != null) {
+                        return m;
+                    }
+                }
+                case OPCODE_CONTINUATION -> {
+                    if (messageOpcode == -1) {
+                        throw ProtocolException.protocolError("continuation frame without a message to continue");
+                    }
+                    Message m = data(fin, length, masked, maskKey);
+                    if (m != null) {
+                        return m;
+                    }
+                }
+                default -> throw ProtocolException.protocolError("unknown "
+                        + WebSocketProtocol.opcodeName(opcode));
+            }
+        }
+    }
+
+    private long readLength(int length7) throws IOException {
+        if (length7 == PAYLOAD_SHORT) {
+            readFully(header, 0, 2);
+            return ((header[0] & 0xFF) << 8) | (header[1] & 0xFF);
+        }
+        if (length7 == PAYLOAD_LONG) {
+            readFully(header, 0, 8);
+            long length = 0;
+            for (int i = 0; i < 8; i++) {
+                length = (length << 8) | (header[i] & 0xFF);
+            }
+            if (length < 0) {
+                throw ProtocolException.protocolError("64-bit payload length has its most significant bit set");
+            }
+            return length;
+        }
+        return length7;
+    }
+
+    /** Handles a control frame; returns true if it was a close frame. */
+    private boolean control(int opcode, byte[] payload) throws IOException {
+        switch (opcode) {
+            case OPCODE_PING -> callback.onPing(payload);
+            case OPCODE_PONG -> callback.onPong(payload);
+            default -> {
+                if (payload.length == 1) {
+                    throw ProtocolException.protocolError("close frame payload of 1 byte; a code needs 2");
+                }
+                if (payload.length == 0) {
+                    callback.onClose(CloseStatus.NO_STATUS_RECEIVED.code(), "");
+                    return true;
+                }
+                int code = ((payload[0] & 0xFF) << 8) | (payload[1] & 0xFF);
+                String error = WebSocketProtocol.closeCodeError(code);
+                if (error != null) {
+                    throw ProtocolException.protocolError(error);
+                }
+                Utf8Validator reasonCheck = new Utf8Validator();
+                if (reasonCheck.feed(payload, 2, payload.length - 2) != -1 || !reasonCheck.isComplete()) {
+                    throw ProtocolException.invalidPayload("close reason is not valid UTF-8");
+                }
+                callback.onClose(code, new String(payload, 2, payload.length - 2, StandardCharsets.UTF_8));
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Appends one data frame's payload; returns the message if the frame was final. */
+    private Message data(boolean fin, long length, boolean masked, int maskKey) throws IOException {
+        if (messageLength + length > maxMessageSize) {
+            throw new ProtocolException(CloseStatus.MESSAGE_TOO_BIG, "message of at least "
+                    + (messageLength + length) + " bytes exceeds the limit of " + maxMessageSize);
+        }
+        int remaining = (int) length;
+        int keyIndex = 0;
+        boolean text = messageOpcode == OPCODE_TEXT;
+        while (remaining > 0) {
+            int step = Math.min(remaining, CHUNK);
+            ensureCapacity(messageLength + step, fin ? messageLength + remaining : -1);
+            readFully(message, messageLength, step);
+            if (masked) {
+                keyIndex = WebSocketProtocol.toggleMask(message, messageLength, step, maskKey, keyIndex);
+            }
+            if (text && utf8.feed(message, messageLength, step) != -1) {
+                throw ProtocolException.invalidPayload("text message is not valid UTF-8");
+            }
+            messageLength += step;
+            remaining -= step;
+        }
+        if (!fin) {
+            return null;
+        }
+        if (text && !utf8.isComplete()) {
+            throw ProtocolException.invalidPayload("text message ends inside a UTF-8 sequence");
+        }
+        Message result;
+        if (text) {
+            result = new Message.Text(new String(message, 0, messageLength, StandardCharsets.UTF_8));
+        } else if (message.length == messageLength) {
+            result = new Message.Binary(message); // hand the exact-size buffer over: no copy
+            message = EMPTY;
+        } else {
+            result = new Message.Binary(Arrays.copyOf(message, messageLength));
+        }
+        if (message.length > CHUNK) {
+            message = EMPTY; // don't keep a large buffer alive on an idle connection
+        }
+        messageOpcode = -1;
+        messageLength = 0;
+        return result;
+    }
+
+    /**
+     * Grows the message buffer to hold at least {@code needed} bytes. Growth is geometric, so
+     * many small fragments cost amortised linear copying, and only ever one chunk ahead of the
+     * bytes actually received, so a peer that announces a huge frame and stalls holds little
+     * memory. In the final frame the buffer never grows past {@code messageEnd}, the known
+     * end of the message, so single-frame messages end in an exact-size array.
+     *
+     * @param messageEnd the message's total length if this is its final frame, else -1
+     */
+    private void ensureCapacity(int needed, int messageEnd) {
+        if (message.length >= needed) {
+            return;
+        }
+        int grown = Math.max(needed, (int) Math.min(message.length * 2L, maxMessageSize));
+        if (messageEnd >= 0) {
+            grown = Math.min(grown, messageEnd);
+        }
+        message = Arrays.copyOf(message, grown);
+    }
+
+    private void readFully(byte[] buffer, int offset, int length) throws IOException {
+        int n = in.readNBytes(buffer, offset, length);
+        if (n < length) {
+            throw new EOFException("stream ended " + (length - n) + " bytes before the end of a frame");
+        }
+    }
+}

@@ -1,0 +1,117 @@
+package io.switchboard.websocket.internal;
+
+import static io.switchboard.websocket.internal.WebSocketProtocol.B0_FLAG_FIN;
+import static io.switchboard.websocket.internal.WebSocketProtocol.B1_FLAG_MASK;
+import static io.switchboard.websocket.internal.WebSocketProtocol.OPCODE_CLOSE;
+import static io.switchboard.websocket.internal.WebSocketProtocol.PAYLOAD_CONTROL_MAX;
+import static io.switchboard.websocket.internal.WebSocketProtocol.PAYLOAD_LONG;
+import static io.switchboard.websocket.internal.WebSocketProtocol.PAYLOAD_SHORT;
+import static io.switchboard.websocket.internal.WebSocketProtocol.PAYLOAD_SHORT_MAX;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.Random;
+
+/**
+ * Writes frames (RFC 6455 §5.2) to a byte stream. On the client side every frame is masked
+ * with a fresh key from the given random source (§5.3); on the server side frames go
+ * unmasked. Small frames leave in one write; large server frames in two (header, payload)
+ * without copying the payload; client payloads are masked through a bounded scratch buffer,
+ * never in the caller's array.
+ *
+ * <p>Not thread-safe: the session serialises calls under its write lock.
+ */
+public final class FrameWriter {
+
+    /** Frames up to this size are assembled in the scratch buffer and written at once. */
+    static final int SCRATCH_SIZE = 8 * 1024;
+    private static final int HEADER_MAX = 14;
+
+    private final OutputStream out;
+    private final Random random;
+    /** Allocated on first use, so connections that never send hold no write buffer. */
+    private byte[] scratch;
+
+    /**
+     * @param random the source of masking keys on the client side (should be a {@link
+     *     java.security.SecureRandom}); null on the server side, which does not mask
+     */
+    public FrameWriter(OutputStream out, Random random) {
+        this.out = out;
+        this.random = random;
+    }
+
+    /** Writes one frame carrying {@code length} bytes of {@code payload} from {@code offset}. */
+    public void writeFrame(int opcode, boolean fin, byte[] payload, int offset, int length) throws IOException {
+        if (scratch == null) {
+            scratch = new byte[SCRATCH_SIZE];
+        }
+        boolean masked = random != null;
+        int h = 0;
+        scratch[h++] = (byte) ((fin ? B0_FLAG_FIN : 0) | opcode);
+        int maskBit = masked ? B1_FLAG_MASK : 0;
+        if (length <= PAYLOAD_CONTROL_MAX) {
+            scratch[h++] = (byte) (maskBit | length);
+        } else if (length <= PAYLOAD_SHORT_MAX) {
+            scratch[h++] = (byte) (maskBit | PAYLOAD_SHORT);
+            scratch[h++] = (byte) (length >>> 8);
+            scratch[h++] = (byte) length;
+        } else {
+            scratch[h++] = (byte) (maskBit | PAYLOAD_LONG);
+            long l = length;
+            for (int shift = 56; shift >= 0; shift -= 8) {
+                scratch[h++] = (byte) (l >>> shift);
+            }
+        }
+        int key = 0;
+        if (masked) {
+            key = random.nextInt();
+            scratch[h++] = (byte) (key >>> 24);
+            scratch[h++] = (byte) (key >>> 16);
+            scratch[h++] = (byte) (key >>> 8);
+            scratch[h++] = (byte) key;
+        }
+        if (h + length <= scratch.length) {
+            System.arraycopy(payload, offset, scratch, h, length);
+            if (masked) {
+                WebSocketProtocol.toggleMask(scratch, h, length, key, 0);
+            }
+            out.write(scratch, 0, h + length);
+        } else if (!masked) {
+            out.write(scratch, 0, h);
+            out.write(payload, offset, length);
+        } else {
+            int keyIndex = 0;
+            int done = 0;
+            int start = h; // the first chunk shares the scratch buffer with the header
+            while (done < length) {
+                int step = Math.min(length - done, scratch.length - start);
+                System.arraycopy(payload, offset + done, scratch, start, step);
+                keyIndex = WebSocketProtocol.toggleMask(scratch, start, step, key, keyIndex);
+                out.write(scratch, 0, start + step);
+                done += step;
+                start = 0;
+            }
+        }
+        out.flush();
+    }
+
+    /** Writes a close frame (§5.5.1); code -1 writes an empty payload. */
+    public void writeClose(int code, String reason) throws IOException {
+        if (code < 0) {
+            writeFrame(OPCODE_CLOSE, true, new byte[0], 0, 0);
+            return;
+        }
+        byte[] text = reason.getBytes(StandardCharsets.UTF_8);
+        if (text.length > WebSocketProtocol.CLOSE_REASON_MAX) {
+            throw new IllegalArgumentException("close reason is " + text.length
+                    + " bytes of UTF-8, the limit is " + WebSocketProtocol.CLOSE_REASON_MAX);
+        }
+        byte[] payload = new byte[2 + text.length];
+        payload[0] = (byte) (code >>> 8);
+        payload[1] = (byte) code;
+        System.arraycopy(text, 0, payload, 2, text.length);
+        writeFrame(OPCODE_CLOSE, true, payload, 0, payload.length);
+    }
+}
