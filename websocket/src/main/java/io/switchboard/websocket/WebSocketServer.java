@@ -145,6 +145,14 @@ public final class WebSocketServer {
     /** Serves on {@code host}:{@code port} and blocks until {@link #stop()} is called. */
     public void listen(String host, int port) throws IOException {
         start(host, port);
+        awaitStop();
+    }
+
+    /**
+     * Blocks until {@link #stop()} has completed; returns at once if the server is not running.
+     * If the waiting thread is interrupted, stops the server.
+     */
+    public void awaitStop() {
         CountDownLatch latch;
         lifecycle.lock();
         try {
