@@ -15,6 +15,8 @@ import java.util.Objects;
  * <tr><td>{@link #handshakeTimeout()}</td><td>10 s</td><td>both; time to receive the HTTP head</td></tr>
  * <tr><td>{@link #maxHandshakeSize()}</td><td>8 KiB</td><td>server; larger heads get 431</td></tr>
  * <tr><td>{@link #connectTimeout()}</td><td>10 s</td><td>client; TCP connect</td></tr>
+ * <tr><td>{@link #drainTimeout()}</td><td>30 s</td><td>server; sessions of a removed handler</td></tr>
+ * <tr><td>{@link #handoverGrace()}</td><td>2 s</td><td>server; handshakes wait for a replaced handler</td></tr>
  * </table>
  */
 public final class WebSocketOptions {
@@ -30,6 +32,11 @@ public final class WebSocketOptions {
     /** Default {@link #connectTimeout()}: 10 seconds. */
     public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(10);
 
+    /** Default {@link #drainTimeout()}: 30 seconds. */
+    public static final Duration DEFAULT_DRAIN_TIMEOUT = Duration.ofSeconds(30);
+    /** Default {@link #handoverGrace()}: 2 seconds. */
+    public static final Duration DEFAULT_HANDOVER_GRACE = Duration.ofSeconds(2);
+
     private static final WebSocketOptions DEFAULTS = builder().build();
 
     private final long maxMessageSize;
@@ -37,6 +44,8 @@ public final class WebSocketOptions {
     private final Duration handshakeTimeout;
     private final int maxHandshakeSize;
     private final Duration connectTimeout;
+    private final Duration drainTimeout;
+    private final Duration handoverGrace;
 
     private WebSocketOptions(Builder b) {
         this.maxMessageSize = b.maxMessageSize;
@@ -44,6 +53,8 @@ public final class WebSocketOptions {
         this.handshakeTimeout = b.handshakeTimeout;
         this.maxHandshakeSize = b.maxHandshakeSize;
         this.connectTimeout = b.connectTimeout;
+        this.drainTimeout = b.drainTimeout;
+        this.handoverGrace = b.handoverGrace;
     }
 
     /** The options with every default. */
@@ -64,6 +75,8 @@ public final class WebSocketOptions {
         b.handshakeTimeout = handshakeTimeout;
         b.maxHandshakeSize = maxHandshakeSize;
         b.connectTimeout = connectTimeout;
+        b.drainTimeout = drainTimeout;
+        b.handoverGrace = handoverGrace;
         return b;
     }
 
@@ -92,11 +105,29 @@ public final class WebSocketOptions {
         return connectTimeout;
     }
 
+    /**
+     * How long the live sessions of a removed handler may go on by themselves before they are
+     * closed: with 1012 (service restart) if another handler took over the path by then, else
+     * with 1001 (going away). Lets a handler be replaced without dropping its users.
+     */
+    public Duration drainTimeout() {
+        return drainTimeout;
+    }
+
+    /**
+     * How long a handshake for a path whose handler was just removed waits for a replacement
+     * before it is answered 404, so that replacing a handler fails no handshake.
+     */
+    public Duration handoverGrace() {
+        return handoverGrace;
+    }
+
     @Override
     public String toString() {
         return "WebSocketOptions[maxMessageSize=" + maxMessageSize + ", closeTimeout=" + closeTimeout
                 + ", handshakeTimeout=" + handshakeTimeout + ", maxHandshakeSize=" + maxHandshakeSize
-                + ", connectTimeout=" + connectTimeout + "]";
+                + ", connectTimeout=" + connectTimeout + ", drainTimeout=" + drainTimeout
+                + ", handoverGrace=" + handoverGrace + "]";
     }
 
     /** Builds {@link WebSocketOptions}. Not thread-safe. */
@@ -106,6 +137,8 @@ public final class WebSocketOptions {
         private Duration handshakeTimeout = DEFAULT_HANDSHAKE_TIMEOUT;
         private int maxHandshakeSize = DEFAULT_MAX_HANDSHAKE_SIZE;
         private Duration connectTimeout = DEFAULT_CONNECT_TIMEOUT;
+        private Duration drainTimeout = DEFAULT_DRAIN_TIMEOUT;
+        private Duration handoverGrace = DEFAULT_HANDOVER_GRACE;
 
         private Builder() {
         }
@@ -146,8 +179,28 @@ public final class WebSocketOptions {
             return this;
         }
 
+        /** @see WebSocketOptions#drainTimeout() */
+        public Builder drainTimeout(Duration timeout) {
+            this.drainTimeout = notNegative("drainTimeout", timeout);
+            return this;
+        }
+
+        /** @see WebSocketOptions#handoverGrace() */
+        public Builder handoverGrace(Duration grace) {
+            this.handoverGrace = notNegative("handoverGrace", grace);
+            return this;
+        }
+
         public WebSocketOptions build() {
             return new WebSocketOptions(this);
+        }
+
+        private static Duration notNegative(String name, Duration d) {
+            Objects.requireNonNull(d, name);
+            if (d.isNegative()) {
+                throw new IllegalArgumentException(name + " must not be negative, got " + d);
+            }
+            return d;
         }
 
         private static Duration positive(String name, Duration d) {

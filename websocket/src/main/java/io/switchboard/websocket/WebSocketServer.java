@@ -27,8 +27,10 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -54,13 +56,19 @@ public final class WebSocketServer {
     /** Input buffer per connection: one handshake or many small frames per read call. */
     private static final int INPUT_BUFFER = 8 * 1024;
 
-    private record Route(WebSocketHandler handler, SubProtocolSelector selector) {
+    /** A handler on a path, with the sessions it serves (so they can be drained when it goes). */
+    private record Route(WebSocketHandler handler, SubProtocolSelector selector, Set<WebSocketSession> sessions) {
     }
 
     private final WebSocketOptions options;
     /** Null until the first start when found through ServiceLoader. */
     private Transport transport;
     private final Map<String, Route> routes = new ConcurrentHashMap<>();
+    /** Path to the System.nanoTime() until which handshakes wait for a replacement handler. */
+    private final Map<String, Long> handovers = new ConcurrentHashMap<>();
+    /** Guards changes of routes that handshakes wait on. */
+    private final ReentrantLock routesLock = new ReentrantLock();
+    private final Condition routesChanged = routesLock.newCondition();
     private final Set<WebSocketSession> sessions = ConcurrentHashMap.newKeySet();
     private final Set<Thread> connectionThreads = ConcurrentHashMap.newKeySet();
     private final ReentrantLock lifecycle = new ReentrantLock();
@@ -103,16 +111,85 @@ public final class WebSocketServer {
         if (path == null || !path.startsWith("/")) {
             throw new IllegalArgumentException("path must start with '/', got " + path);
         }
-        routes.put(path, new Route(handler, selector));
+        routesLock.lock();
+        try {
+            routes.put(path, new Route(handler, selector, ConcurrentHashMap.newKeySet()));
+            handovers.remove(path);
+            routesChanged.signalAll();
+        } finally {
+            routesLock.unlock();
+        }
         return this;
     }
 
     /**
-     * Removes the route for {@code path}; new requests for it get 404. Live sessions of its
-     * handler continue. Returns whether there was a route.
+     * Removes the route for {@code path}. Handshakes for it arriving within the {@linkplain
+     * WebSocketOptions#handoverGrace() handover grace} wait for a replacement handler; after
+     * that they get 404. Live sessions of the removed handler go on for up to the {@linkplain
+     * WebSocketOptions#drainTimeout() drain timeout}, then are closed with 1012 if the path has
+     * a new handler by then, else with 1001.
+     *
+     * @return whether there was a route
      */
     public boolean removeWebSocket(String path) {
-        return routes.remove(path) != null;
+        Route old;
+        routesLock.lock();
+        try {
+            old = routes.remove(path);
+            if (old != null && !options.handoverGrace().isZero()) {
+                handovers.put(path, System.nanoTime() + options.handoverGrace().toNanos());
+            }
+        } finally {
+            routesLock.unlock();
+        }
+        if (old == null) {
+            return false;
+        }
+        if (!old.sessions().isEmpty()) {
+            CompletableFuture.delayedExecutor(options.drainTimeout().toMillis(), TimeUnit.MILLISECONDS)
+                    .execute(() -> drain(path, old));
+        }
+        return true;
+    }
+
+    /** Closes the sessions of a removed handler that outlived the drain timeout. */
+    private void drain(String path, Route old) {
+        if (old.sessions().isEmpty()) {
+            return;
+        }
+        boolean replaced = routes.containsKey(path);
+        CloseStatus status = replaced ? CloseStatus.SERVICE_RESTART : CloseStatus.GOING_AWAY;
+        String reason = replaced ? "handler replaced" : "handler removed";
+        LOG.log(Level.INFO, "{0}: closing {1} sessions of the {2} handler with {3}",
+                path, old.sessions().size(), replaced ? "replaced" : "removed", status.code());
+        for (WebSocketSession session : old.sessions()) {
+            Thread.ofVirtual().start(() -> session.close(status, reason));
+        }
+    }
+
+    /** The route for {@code path}, waiting within a handover grace for a replacement. */
+    private Route route(String path) throws InterruptedException {
+        Route route = routes.get(path);
+        if (route != null || !handovers.containsKey(path)) {
+            return route;
+        }
+        routesLock.lock();
+        try {
+            while ((route = routes.get(path)) == null) {
+                Long deadline = handovers.get(path);
+                long left = deadline == null ? 0 : deadline - System.nanoTime();
+                if (left <= 0) {
+                    if (deadline != null) {
+                        handovers.remove(path, deadline);
+                    }
+                    return null;
+                }
+                routesChanged.awaitNanos(left);
+            }
+            return route;
+        } finally {
+            routesLock.unlock();
+        }
     }
 
     /**
@@ -243,7 +320,12 @@ public final class WebSocketServer {
                 LOG.log(Level.DEBUG, "{0}: no handshake: {1}", connection.remoteAddress(), e.getMessage());
                 return;
             }
-            Route route = routes.get(line.path());
+            Route route;
+            try {
+                route = route(line.path());
+            } catch (InterruptedException e) {
+                return;
+            }
             if (route == null) {
                 reject(connection, 404, "no WebSocket handler for " + line.path(), Headers.empty());
                 return;
@@ -269,6 +351,7 @@ public final class WebSocketServer {
                 return;
             }
             sessions.add(session);
+            route.sessions().add(session);
             try {
                 if (stopping) {
                     session.close(CloseStatus.GOING_AWAY, "server stopping");
@@ -276,6 +359,7 @@ public final class WebSocketServer {
                 }
                 runHandler(route.handler(), request, session);
             } finally {
+                route.sessions().remove(session);
                 sessions.remove(session);
             }
         } finally {

@@ -1,0 +1,122 @@
+package io.switchboard.launcher.boot;
+
+import java.io.File;
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.stream.Stream;
+
+/**
+ * The launcher's entry point, compiled for Java 17 so that it runs on older default JDKs.
+ * On Java 21 or newer it starts the launcher in this JVM. On an older Java it looks for an
+ * installed JDK 21+ (JAVA_HOME, then the usual install folders) and runs this same jar on it,
+ * passing arguments, JVM options, standard streams, signals and the exit code through. When
+ * there is none, it prints one line naming the version needed and exits with 1.
+ */
+public final class Boot {
+
+    static final int REQUIRED = 21;
+    private static final String LAUNCHER = "io.switchboard.launcher.Launcher";
+
+    private Boot() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        if (Runtime.version().feature() >= REQUIRED) {
+            Class.forName(LAUNCHER).getMethod("main", String[].class).invoke(null, (Object) args);
+            return;
+        }
+        Optional<Path> java = findJava();
+        if (java.isEmpty()) {
+            System.err.println("Switchboard needs Java " + REQUIRED + " or newer; this is Java "
+                    + Runtime.version().feature() + " and no JDK " + REQUIRED + "+ was found (set JAVA_HOME to one).");
+            System.exit(1);
+        }
+        System.exit(handOver(java.get(), args));
+    }
+
+    private static int handOver(Path java, String[] args) throws IOException, InterruptedException {
+        String jar = new File(Boot.class.getProtectionDomain().getCodeSource().getLocation().getPath()).getPath();
+        List<String> command = new ArrayList<>();
+        command.add(java.toString());
+        if (feature(java.getParent().getParent()) >= 23) {
+            // Felix still reads static fields through sun.misc.Unsafe; don't warn users about it.
+            command.add("--sun-misc-unsafe-memory-access=allow");
+        }
+        command.addAll(ManagementFactory.getRuntimeMXBean().getInputArguments());
+        command.add("-jar");
+        command.add(jar);
+        command.addAll(List.of(args));
+        Process child = new ProcessBuilder(command).inheritIO().start();
+        // SIGTERM/Ctrl-C on this JVM: pass the signal on and wait for the launcher's own shutdown.
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            if (child.isAlive()) {
+                child.destroy();
+                try {
+                    child.waitFor();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        }, "switchboard-handover"));
+        return child.waitFor();
+    }
+
+    /** A JDK 21+ java executable: JAVA_HOME first, then the newest in the usual folders. */
+    static Optional<Path> findJava() {
+        String home = System.getenv("JAVA_HOME");
+        if (home != null && feature(Path.of(home)) >= REQUIRED) {
+            return Optional.of(Path.of(home, "bin", "java"));
+        }
+        Path best = null;
+        int bestVersion = 0;
+        String user = System.getProperty("user.home");
+        for (String root : List.of("/usr/lib/jvm", "/usr/java", "/opt/java", "/opt",
+                user + "/.sdkman/candidates/java", user + "/.jdks", "/Library/Java/JavaVirtualMachines")) {
+            Path dir = Path.of(root);
+            if (!Files.isDirectory(dir)) {
+                continue;
+            }
+            try (Stream<Path> homes = Files.list(dir)) {
+                for (Path candidate : homes.toList()) {
+                    Path jdk = Files.isDirectory(candidate.resolve("Contents/Home")) ? candidate.resolve("Contents/Home") : candidate;
+                    int v = feature(jdk);
+                    if (v >= REQUIRED && v > bestVersion) {
+                        best = jdk;
+                        bestVersion = v;
+                    }
+                }
+            } catch (IOException e) {
+                // unreadable folder: look elsewhere
+            }
+        }
+        return Optional.ofNullable(best).map(b -> b.resolve("bin").resolve("java"));
+    }
+
+    /** The feature version of the JDK at {@code home} from its release file, or 0. */
+    static int feature(Path home) {
+        Path release = home.resolve("release");
+        if (!Files.isExecutable(home.resolve("bin").resolve("java")) || !Files.isReadable(release)) {
+            return 0;
+        }
+        try {
+            for (String line : Files.readAllLines(release)) {
+                if (line.startsWith("JAVA_VERSION=")) {
+                    String v = line.substring("JAVA_VERSION=".length()).replace("\"", "");
+                    int end = 0;
+                    while (end < v.length() && Character.isDigit(v.charAt(end))) {
+                        end++;
+                    }
+                    return end == 0 ? 0 : Integer.parseInt(v.substring(0, end));
+                }
+            }
+        } catch (IOException | NumberFormatException e) {
+            return 0;
+        }
+        return 0;
+    }
+}

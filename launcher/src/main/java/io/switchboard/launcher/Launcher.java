@@ -1,0 +1,205 @@
+package io.switchboard.launcher;
+
+import io.switchboard.launcher.LauncherConfig.ConfigException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.lang.System.Logger.Level;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.ServiceLoader;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.logging.ConsoleHandler;
+import java.util.logging.Handler;
+import java.util.logging.LogManager;
+import java.util.logging.Logger;
+import org.osgi.framework.Bundle;
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.BundleException;
+import org.osgi.framework.Constants;
+import org.osgi.framework.InvalidSyntaxException;
+import org.osgi.framework.ServiceEvent;
+import org.osgi.framework.ServiceListener;
+import org.osgi.framework.ServiceReference;
+import org.osgi.framework.launch.Framework;
+import org.osgi.framework.launch.FrameworkFactory;
+import sun.misc.Signal;
+
+/**
+ * Boots Apache Felix with the core bundles carried inside launcher.jar, deploys the handler
+ * folder, prints one line when serving, and stops on SIGTERM or Ctrl-C: the server stops
+ * accepting, live sessions are closed with 1001, the framework stops, the process exits 0.
+ */
+public final class Launcher {
+
+    private static final System.Logger LOG = System.getLogger(Launcher.class.getName());
+    /** The core bundles inside the jar, in start order. */
+    static final List<String> CORE_BUNDLES = List.of("switchboard-api.jar", "switchboard-transport.jar",
+            "switchboard-tls.jar", "switchboard-websocket.jar", "switchboard-handlers-echo.jar");
+    private static final String SERVER_FILTER = "(objectClass=io.switchboard.websocket.WebSocketServer)";
+    private static final long START_TIMEOUT_SECONDS = 15;
+    private static final long STOP_TIMEOUT_SECONDS = 15;
+
+    private final LauncherConfig config;
+    private final AtomicBoolean stopping = new AtomicBoolean();
+    private final CountDownLatch stopped = new CountDownLatch(1);
+    private Framework framework;
+    private Thread scanner;
+
+    Launcher(LauncherConfig config) {
+        this.config = config;
+    }
+
+    public static void main(String[] args) {
+        System.setProperty("java.util.logging.SimpleFormatter.format", "%1$tF %1$tT %4$s %3$s: %5$s%6$s%n");
+        LauncherConfig config;
+        try {
+            config = LauncherConfig.parse(List.of(args), System.getProperties());
+        } catch (ConfigException e) {
+            System.err.println("switchboard: " + e.getMessage());
+            System.exit(2);
+            return;
+        }
+        if (config == null) {
+            System.out.print(LauncherConfig.help());
+            return;
+        }
+        configureLogging(config.logLevel());
+        Launcher launcher = new Launcher(config);
+        for (String signal : List.of("TERM", "INT")) {
+            Signal.handle(new Signal(signal), s -> {
+                launcher.stop("SIG" + s.getName());
+                System.exit(0);
+            });
+        }
+        try {
+            String ready = launcher.start();
+            System.out.println(ready);
+            System.out.flush();
+        } catch (Exception e) {
+            LOG.log(Level.ERROR, "Switchboard failed to start: {0}", DeployDirectory.oneLine(e));
+            launcher.stop("start failure");
+            System.exit(1);
+        }
+        launcher.awaitStop();
+    }
+
+    /** Starts everything; returns the ready line. */
+    String start() throws BundleException, IOException, InterruptedException, InvalidSyntaxException {
+        Path deploy = config.deploy().toAbsolutePath().normalize();
+        Files.createDirectories(deploy);
+        Map<String, String> properties = new HashMap<>(config.frameworkProperties());
+        properties.put(Constants.FRAMEWORK_STORAGE, config.cache().toAbsolutePath().toString());
+        properties.put(Constants.FRAMEWORK_STORAGE_CLEAN, Constants.FRAMEWORK_STORAGE_CLEAN_ONFIRSTINIT);
+        properties.put("felix.log.level", "1");
+        FrameworkFactory factory = ServiceLoader.load(FrameworkFactory.class).findFirst()
+                .orElseThrow(() -> new IllegalStateException("no OSGi framework inside launcher.jar"));
+        framework = factory.newFramework(properties);
+        framework.init();
+        framework.start();
+        BundleContext context = framework.getBundleContext();
+        CountDownLatch serverUp = new CountDownLatch(1);
+        ServiceListener listener = event -> {
+            if (event.getType() == ServiceEvent.REGISTERED) {
+                serverUp.countDown();
+            }
+        };
+        try {
+            context.addServiceListener(listener, SERVER_FILTER);
+        } catch (InvalidSyntaxException e) {
+            throw new IllegalStateException(e);
+        }
+        List<Bundle> core = new ArrayList<>();
+        for (String name : CORE_BUNDLES) {
+            try (InputStream in = Launcher.class.getResourceAsStream("/bundles/" + name)) {
+                if (in == null) {
+                    throw new IOException("core bundle " + name + " is missing from launcher.jar");
+                }
+                core.add(context.installBundle("switchboard:core/" + name, in));
+            }
+        }
+        for (Bundle bundle : core) {
+            bundle.start();
+            LOG.log(Level.DEBUG, "started core bundle {0}", DeployDirectory.describe(bundle));
+        }
+        if (!serverUp.await(START_TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
+            throw new IllegalStateException("the WebSocket server did not start within " + START_TIMEOUT_SECONDS + " s");
+        }
+        context.removeServiceListener(listener);
+        ServiceReference<?> server = context.getServiceReferences((String) null, SERVER_FILTER)[0];
+        Object error = server.getProperty("switchboard.server.error");
+        if (error != null) {
+            throw new IllegalStateException(error.toString());
+        }
+        int port = (Integer) server.getProperty("switchboard.server.port");
+
+        DeployDirectory directory = new DeployDirectory(context, deploy, config.quietPeriod(), config.drainTimeout());
+        directory.scan(true);
+        scanner = Thread.ofPlatform().daemon().name("switchboard-deploy").start(() -> scanLoop(directory));
+
+        String host = config.host().equals("0.0.0.0") || config.host().equals("::") ? "localhost" : config.host();
+        if (host.contains(":")) {
+            host = "[" + host + "]";
+        }
+        return "Switchboard ready: ws://" + host + ":" + port + "/ws (deploy folder " + deploy + ")";
+    }
+
+    private void scanLoop(DeployDirectory directory) {
+        while (!stopping.get()) {
+            try {
+                Thread.sleep(config.scanInterval().toMillis());
+                directory.scan(false);
+            } catch (InterruptedException e) {
+                return;
+            } catch (RuntimeException e) {
+                LOG.log(Level.ERROR, "deploy folder scan failed: {0}", DeployDirectory.oneLine(e));
+            }
+        }
+    }
+
+    /** Stops the deploy scanner and the framework (closing sessions with 1001). Idempotent. */
+    void stop(String why) {
+        if (!stopping.compareAndSet(false, true)) {
+            awaitStop();
+            return;
+        }
+        LOG.log(Level.INFO, "stopping ({0})", why);
+        try {
+            if (scanner != null) {
+                scanner.interrupt();
+                scanner.join(TimeUnit.SECONDS.toMillis(STOP_TIMEOUT_SECONDS));
+            }
+            if (framework != null) {
+                framework.stop();
+                framework.waitForStop(TimeUnit.SECONDS.toMillis(STOP_TIMEOUT_SECONDS));
+            }
+        } catch (BundleException | InterruptedException e) {
+            LOG.log(Level.WARNING, "unclean stop: {0}", DeployDirectory.oneLine(e));
+        } finally {
+            stopped.countDown();
+        }
+        LOG.log(Level.INFO, "stopped");
+    }
+
+    void awaitStop() {
+        try {
+            stopped.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static void configureLogging(java.util.logging.Level level) {
+        LogManager.getLogManager().reset();
+        Logger root = Logger.getLogger("");
+        Handler console = new ConsoleHandler();
+        console.setLevel(level);
+        root.addHandler(console);
+        root.setLevel(level);
+    }
+}

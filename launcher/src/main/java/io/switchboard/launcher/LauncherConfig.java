@@ -1,0 +1,235 @@
+package io.switchboard.launcher;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
+import java.util.logging.Level;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The launcher's configuration. Each setting has a flag ({@code --port 8080} or
+ * {@code --port=8080}), a system property ({@code -Dswitchboard.port=8080}) and a key in an
+ * optional properties file ({@code --config file}, key {@code port}). Later sources win:
+ * defaults, then the file, then system properties, then flags.
+ *
+ * @param host the address to listen on
+ * @param port the TCP port; 0 picks a free one
+ * @param deploy the deploy folder, created if missing
+ * @param cache the framework's storage folder (cleaned at every start)
+ * @param logLevel the level of the launcher's and bundles' log lines
+ * @param maxMessageSize the largest message accepted, in bytes
+ * @param closeTimeout how long to wait for the peer's close frame
+ * @param handshakeTimeout how long an upgrade request may take to arrive
+ * @param drainTimeout how long sessions of a replaced or removed handler go on before closing
+ * @param scanInterval how often the deploy folder is scanned
+ * @param quietPeriod how long a jar must stay unchanged before it is deployed
+ */
+record LauncherConfig(String host, int port, Path deploy, Path cache, Level logLevel, long maxMessageSize,
+        Duration closeTimeout, Duration handshakeTimeout, Duration drainTimeout, Duration scanInterval,
+        Duration quietPeriod) {
+
+    /** A bad flag or value; the launcher prints the message and exits with 2. */
+    static final class ConfigException extends Exception {
+        private static final long serialVersionUID = 1L;
+
+        ConfigException(String message) {
+            super(message);
+        }
+    }
+
+    /** The settings, their defaults and descriptions, in --help order. */
+    private static final Map<String, String[]> SETTINGS = new LinkedHashMap<>();
+
+    static {
+        setting("host", "0.0.0.0", "address to listen on");
+        setting("port", "8080", "TCP port (0 = any free port)");
+        setting("deploy", "handlers", "deploy folder for handler bundles (created if missing)");
+        setting("cache", "felix-cache", "framework cache folder (cleaned at every start)");
+        setting("log-level", "INFO", "ERROR, WARNING, INFO, DEBUG or TRACE");
+        setting("max-message-size", "16MiB", "largest message accepted (bytes, KiB, MiB); larger ones close with 1009");
+        setting("close-timeout", "5s", "wait for the peer's close frame (ms, s)");
+        setting("handshake-timeout", "10s", "time for an upgrade request to arrive (ms, s)");
+        setting("drain-timeout", "30s", "sessions of a replaced/removed handler end by then, with 1012/1001 (ms, s)");
+        setting("scan-interval", "250ms", "how often the deploy folder is scanned (ms, s)");
+        setting("quiet-period", "500ms", "a jar must stay unchanged this long before it is deployed (ms, s)");
+    }
+
+    private static void setting(String name, String fallback, String description) {
+        SETTINGS.put(name, new String[] {fallback, description});
+    }
+
+    /** The text printed by {@code --help}. */
+    static String help() {
+        StringBuilder sb = new StringBuilder("""
+                Usage: java -jar launcher.jar [options]
+
+                Runs the Switchboard WebSocket server with the echo handler on /ws and deploys
+                handler bundles dropped into the deploy folder.
+
+                Options (also -Dswitchboard.<name>=value, or <name>=value in a --config file):
+                """);
+        SETTINGS.forEach((name, v) -> sb.append(String.format("  --%-20s %s (default %s)%n", name + " <v>", v[1], v[0])));
+        sb.append(String.format("  --%-20s %s%n", "config <file>", "read settings from a properties file"));
+        sb.append(String.format("  --%-20s %s%n", "help", "print this text"));
+        return sb.toString();
+    }
+
+    /**
+     * Reads the configuration.
+     *
+     * @return null if {@code --help} was asked for
+     * @throws ConfigException naming the flag or value at fault
+     */
+    static LauncherConfig parse(List<String> args, Properties system) throws ConfigException {
+        Map<String, String> flags = new LinkedHashMap<>();
+        String configFile = null;
+        for (int i = 0; i < args.size(); i++) {
+            String arg = args.get(i);
+            if (arg.equals("--help") || arg.equals("-h")) {
+                return null;
+            }
+            if (!arg.startsWith("--")) {
+                throw new ConfigException("unexpected argument '" + arg + "' (see --help)");
+            }
+            String name = arg.substring(2);
+            String value;
+            int eq = name.indexOf('=');
+            if (eq >= 0) {
+                value = name.substring(eq + 1);
+                name = name.substring(0, eq);
+            } else if (i + 1 < args.size()) {
+                value = args.get(++i);
+            } else {
+                throw new ConfigException("--" + name + " needs a value");
+            }
+            if (name.equals("config")) {
+                configFile = value;
+            } else if (!SETTINGS.containsKey(name)) {
+                throw new ConfigException("unknown option --" + name + " (see --help)");
+            } else {
+                flags.put(name, value);
+            }
+        }
+        Map<String, String> values = new LinkedHashMap<>();
+        SETTINGS.forEach((name, v) -> values.put(name, v[0]));
+        if (configFile == null) {
+            configFile = system.getProperty("switchboard.config");
+        }
+        if (configFile != null) {
+            Properties file = new Properties();
+            try (InputStream in = Files.newInputStream(Path.of(configFile))) {
+                file.load(in);
+            } catch (IOException e) {
+                throw new ConfigException("cannot read config file " + configFile + ": " + e.getMessage());
+            }
+            for (String key : file.stringPropertyNames()) {
+                if (!SETTINGS.containsKey(key)) {
+                    throw new ConfigException("unknown setting '" + key + "' in " + configFile);
+                }
+                values.put(key, file.getProperty(key).strip());
+            }
+        }
+        for (String name : SETTINGS.keySet()) {
+            String value = system.getProperty("switchboard." + name);
+            if (value != null) {
+                values.put(name, value.strip());
+            }
+        }
+        values.putAll(flags);
+        return new LauncherConfig(
+                values.get("host"),
+                (int) number(values, "port", 0, 65535),
+                Path.of(values.get("deploy")),
+                Path.of(values.get("cache")),
+                level(values.get("log-level")),
+                size(values, "max-message-size"),
+                duration(values, "close-timeout", false),
+                duration(values, "handshake-timeout", false),
+                duration(values, "drain-timeout", true),
+                duration(values, "scan-interval", false),
+                duration(values, "quiet-period", true));
+    }
+
+    private static long number(Map<String, String> values, String name, long min, long max) throws ConfigException {
+        String v = values.get(name);
+        try {
+            long n = Long.parseLong(v);
+            if (n >= min && n <= max) {
+                return n;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new ConfigException("invalid value for --" + name + ": '" + v + "' (expected " + min + "-" + max + ")");
+    }
+
+    private static final Pattern SIZE = Pattern.compile("(\\d+)\\s*(|B|KiB|KB|K|MiB|MB|M)", Pattern.CASE_INSENSITIVE);
+    private static final Pattern DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m)?", Pattern.CASE_INSENSITIVE);
+
+    private static long size(Map<String, String> values, String name) throws ConfigException {
+        String v = values.get(name);
+        Matcher m = SIZE.matcher(v);
+        if (m.matches()) {
+            long n = Long.parseLong(m.group(1));
+            long bytes = switch (m.group(2).toUpperCase(Locale.ROOT)) {
+                case "K", "KB", "KIB" -> n * 1024;
+                case "M", "MB", "MIB" -> n * 1024 * 1024;
+                default -> n;
+            };
+            if (bytes >= 1 && bytes <= Integer.MAX_VALUE - 8) {
+                return bytes;
+            }
+        }
+        throw new ConfigException("invalid value for --" + name + ": '" + v + "' (expected a size like 65536, 64KiB or 16MiB, at most 2 GiB)");
+    }
+
+    private static Duration duration(Map<String, String> values, String name, boolean zeroAllowed) throws ConfigException {
+        String v = values.get(name);
+        Matcher m = DURATION.matcher(v);
+        if (m.matches()) {
+            long n = Long.parseLong(m.group(1));
+            String unit = m.group(2) == null ? "ms" : m.group(2).toLowerCase(Locale.ROOT);
+            Duration d = switch (unit) {
+                case "s" -> Duration.ofSeconds(n);
+                case "m" -> Duration.ofMinutes(n);
+                default -> Duration.ofMillis(n);
+            };
+            if (zeroAllowed || !d.isZero()) {
+                return d;
+            }
+        }
+        throw new ConfigException("invalid value for --" + name + ": '" + v + "' (expected a duration like 500ms or 30s"
+                + (zeroAllowed ? "" : ", above zero") + ")");
+    }
+
+    private static Level level(String v) throws ConfigException {
+        return switch (v.toUpperCase(Locale.ROOT)) {
+            case "ERROR", "SEVERE" -> Level.SEVERE;
+            case "WARNING", "WARN" -> Level.WARNING;
+            case "INFO" -> Level.INFO;
+            case "DEBUG", "FINE" -> Level.FINE;
+            case "TRACE", "FINEST", "ALL" -> Level.FINEST;
+            default -> throw new ConfigException("invalid value for --log-level: '" + v
+                    + "' (expected ERROR, WARNING, INFO, DEBUG or TRACE)");
+        };
+    }
+
+    /** The framework properties that configure the core bundles. */
+    Map<String, String> frameworkProperties() {
+        return Map.of(
+                "switchboard.host", host,
+                "switchboard.port", Integer.toString(port),
+                "switchboard.maxMessageSize", Long.toString(maxMessageSize),
+                "switchboard.closeTimeout", Long.toString(closeTimeout.toMillis()),
+                "switchboard.handshakeTimeout", Long.toString(handshakeTimeout.toMillis()),
+                "switchboard.drainTimeout", Long.toString(drainTimeout.toMillis()));
+    }
+}

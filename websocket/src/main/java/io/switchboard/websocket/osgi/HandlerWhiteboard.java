@@ -1,0 +1,198 @@
+package io.switchboard.websocket.osgi;
+
+import io.switchboard.api.SubProtocolSelector;
+import io.switchboard.api.WebSocketHandler;
+import io.switchboard.websocket.WebSocketServer;
+import java.lang.System.Logger.Level;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.locks.ReentrantLock;
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.ServiceReference;
+import org.osgi.util.tracker.ServiceTrackerCustomizer;
+
+/**
+ * Routes every {@link WebSocketHandler} service that carries a {@link
+ * WebSocketHandler#PATH_PROPERTY} to the current server (OSGi whiteboard pattern). When two
+ * services claim one path, the higher service ranking wins (then the lower service id), with
+ * a warning. The route table outlives servers: a new server gets every route on {@link
+ * #attach}. Thread-safe.
+ */
+final class HandlerWhiteboard implements ServiceTrackerCustomizer<WebSocketHandler, WebSocketHandler> {
+
+    private static final System.Logger LOG = System.getLogger(HandlerWhiteboard.class.getName());
+
+    private final BundleContext context;
+    private final ReentrantLock lock = new ReentrantLock();
+    /** Guarded by lock: path to the services claiming it. */
+    private final Map<String, List<ServiceReference<WebSocketHandler>>> claims = new HashMap<>();
+    /** Guarded by lock: path to the service routed there now. */
+    private final Map<String, ServiceReference<WebSocketHandler>> routed = new HashMap<>();
+    /** Guarded by lock: the services' objects, obtained once each. */
+    private final Map<ServiceReference<WebSocketHandler>, WebSocketHandler> handlers = new HashMap<>();
+    /** Guarded by lock: the server routes go to, or null while there is none. */
+    private WebSocketServer server;
+
+    HandlerWhiteboard(BundleContext context) {
+        this.context = context;
+    }
+
+    /** Makes {@code s} the server that receives routes, and routes every current claim to it. */
+    void attach(WebSocketServer s) {
+        lock.lock();
+        try {
+            server = s;
+            routed.clear();
+            for (String path : claims.keySet()) {
+                reselect(path);
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Stops routing to the current server. */
+    void detach() {
+        lock.lock();
+        try {
+            server = null;
+            routed.clear();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public WebSocketHandler addingService(ServiceReference<WebSocketHandler> reference) {
+        String path = pathOf(reference);
+        if (path == null) {
+            return null;
+        }
+        WebSocketHandler handler = context.getService(reference);
+        if (handler == null) {
+            return null;
+        }
+        lock.lock();
+        try {
+            handlers.put(reference, handler);
+            claims.computeIfAbsent(path, p -> new ArrayList<>()).add(reference);
+            reselect(path);
+        } finally {
+            lock.unlock();
+        }
+        return handler;
+    }
+
+    @Override
+    public void modifiedService(ServiceReference<WebSocketHandler> reference, WebSocketHandler handler) {
+        lock.lock();
+        try {
+            String old = unclaim(reference);
+            String path = pathOf(reference);
+            if (path != null) {
+                claims.computeIfAbsent(path, p -> new ArrayList<>()).add(reference);
+                reselect(path);
+            }
+            if (old != null && !old.equals(path)) {
+                reselect(old);
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public void removedService(ServiceReference<WebSocketHandler> reference, WebSocketHandler handler) {
+        lock.lock();
+        try {
+            String path = unclaim(reference);
+            handlers.remove(reference);
+            if (path != null) {
+                reselect(path);
+            }
+        } finally {
+            lock.unlock();
+        }
+        context.ungetService(reference);
+    }
+
+    /** Removes {@code reference} from whatever path it claimed; returns that path. */
+    private String unclaim(ServiceReference<WebSocketHandler> reference) {
+        for (Map.Entry<String, List<ServiceReference<WebSocketHandler>>> e : claims.entrySet()) {
+            if (e.getValue().remove(reference)) {
+                if (e.getValue().isEmpty()) {
+                    claims.remove(e.getKey());
+                }
+                return e.getKey();
+            }
+        }
+        return null;
+    }
+
+    /** Routes {@code path} to its best claim, or removes the route. Caller holds lock. */
+    private void reselect(String path) {
+        List<ServiceReference<WebSocketHandler>> list = claims.getOrDefault(path, List.of());
+        ServiceReference<WebSocketHandler> best = list.isEmpty() ? null : Collections.max(list);
+        ServiceReference<WebSocketHandler> current = routed.get(path);
+        if (best == current) {
+            return;
+        }
+        if (list.size() > 1) {
+            LOG.log(Level.WARNING, "{0} is claimed by {1} handlers; using {2} (ranking {3}), ignoring the others",
+                    path, list.size(), describe(best), ranking(best));
+        }
+        if (server == null) {
+            return;
+        }
+        if (best == null) {
+            routed.remove(path);
+            server.removeWebSocket(path);
+            LOG.log(Level.INFO, "handler path {0} unregistered ({1} gone)", path, describe(current));
+        } else {
+            routed.put(path, best);
+            server.webSocket(path, handlers.get(best), selectorOf(best));
+            LOG.log(Level.INFO, "handler path {0} registered: {1}", path, describe(best));
+        }
+    }
+
+    private static String pathOf(ServiceReference<?> reference) {
+        Object value = reference.getProperty(WebSocketHandler.PATH_PROPERTY);
+        if (!(value instanceof String path) || !path.startsWith("/")) {
+            LOG.log(Level.WARNING, "ignoring WebSocketHandler service of {0}: property {1} must be a path "
+                    + "starting with '/', got {2}", describe(reference), WebSocketHandler.PATH_PROPERTY, value);
+            return null;
+        }
+        return path;
+    }
+
+    private static SubProtocolSelector selectorOf(ServiceReference<?> reference) {
+        Object value = reference.getProperty(WebSocketHandler.SUBPROTOCOLS_PROPERTY);
+        List<String> protocols = switch (value) {
+            case null -> List.of();
+            case String s -> Arrays.stream(s.split(",")).map(String::strip).filter(p -> !p.isEmpty()).toList();
+            case String[] a -> List.of(a);
+            case Collection<?> c -> c.stream().map(String::valueOf).toList();
+            default -> List.of(String.valueOf(value));
+        };
+        return protocols.isEmpty() ? null : SubProtocolSelector.preferring(protocols);
+    }
+
+    private static Object ranking(ServiceReference<?> reference) {
+        Object r = reference == null ? null : reference.getProperty("service.ranking");
+        return r == null ? 0 : r;
+    }
+
+    private static String describe(ServiceReference<?> reference) {
+        if (reference == null) {
+            return "none";
+        }
+        var bundle = reference.getBundle();
+        return (bundle == null ? "an uninstalled bundle" : bundle.getSymbolicName() + " " + bundle.getVersion()
+                + " [" + bundle.getBundleId() + "]") + " service " + reference.getProperty("service.id");
+    }
+}

@@ -1,0 +1,135 @@
+package io.switchboard.websocket.osgi;
+
+import io.switchboard.api.WebSocketHandler;
+import io.switchboard.api.spi.Transport;
+import io.switchboard.websocket.WebSocketOptions;
+import io.switchboard.websocket.WebSocketServer;
+import java.io.IOException;
+import java.lang.System.Logger.Level;
+import java.time.Duration;
+import java.util.Dictionary;
+import java.util.Hashtable;
+import java.util.function.Consumer;
+import org.osgi.framework.BundleActivator;
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.ServiceReference;
+import org.osgi.framework.ServiceRegistration;
+import org.osgi.util.tracker.ServiceTracker;
+import org.osgi.util.tracker.ServiceTrackerCustomizer;
+
+/**
+ * Runs the WebSocket server inside a framework: starts it when a {@link Transport} service
+ * appears, stops it (closing sessions with 1001) when that transport goes, and routes handler
+ * services to it through the {@link HandlerWhiteboard}. Configured by framework properties
+ * ({@code switchboard.host}, {@code switchboard.port}, {@code switchboard.maxMessageSize} in
+ * bytes, {@code switchboard.closeTimeout}, {@code switchboard.handshakeTimeout},
+ * {@code switchboard.drainTimeout} in milliseconds). While serving, it registers the server as
+ * a service with the property {@code switchboard.server.port}; if binding fails, with
+ * {@code switchboard.server.error} instead.
+ */
+public final class WebSocketActivator implements BundleActivator {
+
+    private static final System.Logger LOG = System.getLogger(WebSocketActivator.class.getName());
+
+    private ServiceTracker<WebSocketHandler, WebSocketHandler> handlers;
+    private ServiceTracker<Transport, Transport> transports;
+
+    @Override
+    public void start(BundleContext context) {
+        String host = property(context, "switchboard.host", "0.0.0.0");
+        int port = Integer.parseInt(property(context, "switchboard.port", "8080"));
+        WebSocketOptions.Builder b = WebSocketOptions.builder();
+        setIfPresent(context, "switchboard.maxMessageSize", v -> b.maxMessageSize(Long.parseLong(v)));
+        setIfPresent(context, "switchboard.closeTimeout", v -> b.closeTimeout(Duration.ofMillis(Long.parseLong(v))));
+        setIfPresent(context, "switchboard.handshakeTimeout",
+                v -> b.handshakeTimeout(Duration.ofMillis(Long.parseLong(v))));
+        setIfPresent(context, "switchboard.drainTimeout", v -> b.drainTimeout(Duration.ofMillis(Long.parseLong(v))));
+        WebSocketOptions options = b.build();
+
+        HandlerWhiteboard whiteboard = new HandlerWhiteboard(context);
+        handlers = new ServiceTracker<>(context, WebSocketHandler.class, whiteboard);
+        handlers.open();
+        transports = new ServiceTracker<>(context, Transport.class, new ServerLifecycle(context, whiteboard,
+                options, host, port));
+        transports.open();
+    }
+
+    @Override
+    public void stop(BundleContext context) {
+        transports.close(); // stops the server
+        handlers.close();
+    }
+
+    private static String property(BundleContext context, String name, String fallback) {
+        String value = context.getProperty(name);
+        return value == null || value.isBlank() ? fallback : value.strip();
+    }
+
+    private static void setIfPresent(BundleContext context, String name, Consumer<String> setter) {
+        String value = context.getProperty(name);
+        if (value != null && !value.isBlank()) {
+            setter.accept(value.strip());
+        }
+    }
+
+    /** One server per transport service in use; the first transport found is used. */
+    private static final class ServerLifecycle implements ServiceTrackerCustomizer<Transport, Transport> {
+        private final BundleContext context;
+        private final HandlerWhiteboard whiteboard;
+        private final WebSocketOptions options;
+        private final String host;
+        private final int port;
+        /** Guarded by this tracker's callbacks, which the framework serialises per tracker. */
+        private ServiceReference<Transport> inUse;
+        private WebSocketServer server;
+        private ServiceRegistration<?> registration;
+
+        ServerLifecycle(BundleContext context, HandlerWhiteboard whiteboard, WebSocketOptions options,
+                String host, int port) {
+            this.context = context;
+            this.whiteboard = whiteboard;
+            this.options = options;
+            this.host = host;
+            this.port = port;
+        }
+
+        @Override
+        public Transport addingService(ServiceReference<Transport> reference) {
+            Transport transport = context.getService(reference);
+            if (transport != null && inUse == null) {
+                inUse = reference;
+                server = new WebSocketServer(options, transport);
+                whiteboard.attach(server);
+                Dictionary<String, Object> properties = new Hashtable<>();
+                try {
+                    int bound = server.start(host, port);
+                    properties.put("switchboard.server.host", host);
+                    properties.put("switchboard.server.port", bound);
+                } catch (IOException | RuntimeException e) {
+                    LOG.log(Level.ERROR, "cannot listen on {0}:{1}: {2}", host, String.valueOf(port), e.getMessage());
+                    properties.put("switchboard.server.error", "cannot listen on " + host + ":" + port + ": "
+                            + e.getMessage());
+                }
+                registration = context.registerService(WebSocketServer.class.getName(), server, properties);
+            }
+            return transport;
+        }
+
+        @Override
+        public void modifiedService(ServiceReference<Transport> reference, Transport transport) {
+            // Transport properties carry nothing the server uses.
+        }
+
+        @Override
+        public void removedService(ServiceReference<Transport> reference, Transport transport) {
+            if (reference.equals(inUse)) {
+                registration.unregister();
+                whiteboard.detach();
+                server.stop();
+                server = null;
+                inUse = null;
+            }
+            context.ungetService(reference);
+        }
+    }
+}
