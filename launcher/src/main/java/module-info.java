@@ -6,6 +6,7 @@
 module io.switchboard.launcher {
     requires org.apache.felix.framework;
     requires java.logging;
+    requires java.management;
     requires jdk.unsupported;
 
     uses org.osgi.framework.launch.FrameworkFactory;

@@ -140,7 +140,9 @@ public final class Launcher {
 
         DeployDirectory directory = new DeployDirectory(context, deploy, config.quietPeriod(), config.drainTimeout());
         directory.scan(true);
-        scanner = Thread.ofPlatform().daemon().name("switchboard-deploy").start(() -> scanLoop(directory));
+        scanner = new Thread(() -> scanLoop(directory), "switchboard-deploy"); // one for the process
+        scanner.setDaemon(true);
+        scanner.start();
 
         String host = config.host().equals("0.0.0.0") || config.host().equals("::") ? "localhost" : config.host();
         if (host.contains(":")) {
