@@ -1,6 +1,7 @@
 package io.switchboard.api;
 
 import java.nio.ByteBuffer;
+import java.time.Duration;
 import java.util.Optional;
 
 /**
@@ -86,6 +87,12 @@ public interface WebSocket extends AutoCloseable {
 
     /** The sub-protocol agreed in the handshake, or empty if none was. */
     Optional<String> subProtocol();
+
+    /**
+     * The last measured round-trip time: from a heartbeat ping this side sent to the peer's
+     * pong. Empty until the first pong to a heartbeat ping has arrived.
+     */
+    Optional<Duration> roundTripTime();
 
     /**
      * How the connection ended: the status in the peer's close frame, {@link

@@ -13,6 +13,7 @@ import io.switchboard.websocket.internal.ClientHandshake.Url;
 import io.switchboard.websocket.internal.HttpHead;
 import io.switchboard.websocket.internal.HttpHead.HttpException;
 import io.switchboard.websocket.internal.ServerHandshake;
+import io.switchboard.websocket.internal.Timer;
 import io.switchboard.websocket.internal.UpgradeRequest;
 import io.switchboard.websocket.internal.WebSocketSession;
 import java.io.BufferedInputStream;
@@ -21,6 +22,8 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.net.ConnectException;
 import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.net.UnixDomainSocketAddress;
 import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.nio.ByteBuffer;
@@ -29,6 +32,8 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -142,9 +147,15 @@ public final class WebSocketClient implements WebSocket {
             if (transport == null) {
                 transport = Transports.find();
             }
-            InetSocketAddress address = new InetSocketAddress(parsed.host(), parsed.port());
-            if (address.isUnresolved()) {
-                return ConnectResult.failed(Outcome.UNKNOWN_HOST, "cannot resolve host " + parsed.host());
+            SocketAddress address;
+            if (options.unixSocket().isPresent()) {
+                address = UnixDomainSocketAddress.of(options.unixSocket().get());
+            } else {
+                InetSocketAddress inet = new InetSocketAddress(parsed.host(), parsed.port());
+                if (inet.isUnresolved()) {
+                    return ConnectResult.failed(Outcome.UNKNOWN_HOST, "cannot resolve host " + parsed.host());
+                }
+                address = inet;
             }
             Connection connection;
             try {
@@ -169,21 +180,33 @@ public final class WebSocketClient implements WebSocket {
 
     private ConnectResult handshake(Connection connection) {
         String key = ClientHandshake.newKey(random);
-        Headers requestHeaders = ClientHandshake.requestHeaders(parsed, key, headers);
+        Headers userHeaders = headers;
+        if (!options.subProtocols().isEmpty()) {
+            userHeaders = headers.toBuilder()
+                    .set("Sec-WebSocket-Protocol", String.join(", ", options.subProtocols())).build();
+        }
+        Headers requestHeaders = ClientHandshake.requestHeaders(parsed, key, userHeaders);
+        AtomicBoolean timedOut = new AtomicBoolean();
+        // The whole response must arrive in time, not each read: a dribbling server is dropped too.
+        ScheduledFuture<?> deadline = Timer.after(options.handshakeTimeout(), () -> {
+            timedOut.set(true);
+            connection.close();
+        });
         try {
             connection.output().write(ClientHandshake.requestBytes(parsed.target(), requestHeaders));
             connection.output().flush();
-            connection.readTimeout(options.handshakeTimeout());
             InputStream in = new BufferedInputStream(connection.input(), INPUT_BUFFER);
             HttpHead head = HttpHead.read(in, MAX_RESPONSE_HEAD);
             var offered = ServerHandshake.offeredProtocols(requestHeaders);
             Optional<String> protocol = ClientHandshake.validateResponse(head, key, offered);
-            connection.readTimeout(Duration.ZERO);
+            if (!deadline.cancel(false)) {
+                throw new SocketTimeoutException();
+            }
             URI uri = URI.create(url);
             Request request = UpgradeRequest.of("GET", uri.getPath() == null || uri.getPath().isEmpty() ? "/" : uri.getPath(),
                     uri.getRawQuery(), requestHeaders, connection.remoteAddress(), connection.localAddress());
             session = new WebSocketSession(connection, in, true, request, protocol,
-                    options.maxMessageSize(), options.closeTimeout(), () -> { });
+                    options.sessionConfig(options.maxMessageSize()), () -> { });
             return new ConnectResult(Outcome.CONNECTED, "connected to " + url, 101, head.headers());
         } catch (ClientHandshake.Failure f) {
             return new ConnectResult(f.outcome(), f.getMessage(), f.status(), f.headers());
@@ -193,9 +216,19 @@ public final class WebSocketClient implements WebSocket {
             return ConnectResult.failed(Outcome.TIMEOUT, "no handshake response within "
                     + options.handshakeTimeout().toMillis() + " ms");
         } catch (EOFException e) {
+            if (timedOut.get()) {
+                return ConnectResult.failed(Outcome.TIMEOUT, "no complete handshake response within "
+                        + options.handshakeTimeout().toMillis() + " ms");
+            }
             return ConnectResult.failed(Outcome.BAD_RESPONSE, "server closed the connection during the handshake");
         } catch (IOException e) {
+            if (timedOut.get()) {
+                return ConnectResult.failed(Outcome.TIMEOUT, "no complete handshake response within "
+                        + options.handshakeTimeout().toMillis() + " ms");
+            }
             return ConnectResult.failed(Outcome.IO_ERROR, "handshake failed: " + e);
+        } finally {
+            deadline.cancel(false);
         }
     }
 
@@ -256,6 +289,11 @@ public final class WebSocketClient implements WebSocket {
     @Override
     public Optional<String> subProtocol() {
         return current().flatMap(WebSocketSession::subProtocol);
+    }
+
+    @Override
+    public Optional<Duration> roundTripTime() {
+        return current().flatMap(WebSocketSession::roundTripTime);
     }
 
     @Override

@@ -1,7 +1,11 @@
 package io.switchboard.websocket;
 
+import io.switchboard.websocket.internal.SessionConfig;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * Limits and timeouts of a {@link WebSocketServer} or {@link WebSocketClient}. Immutable; make
@@ -17,6 +21,15 @@ import java.util.Objects;
  * <tr><td>{@link #connectTimeout()}</td><td>10 s</td><td>client; TCP connect</td></tr>
  * <tr><td>{@link #drainTimeout()}</td><td>30 s</td><td>server; sessions of a removed handler</td></tr>
  * <tr><td>{@link #handoverGrace()}</td><td>2 s</td><td>server; handshakes wait for a replaced handler</td></tr>
+ * <tr><td>{@link #pingInterval()}</td><td>30 s</td><td>both; 0 disables heartbeats</td></tr>
+ * <tr><td>{@link #maxMissedPongs()}</td><td>0 (off)</td><td>both; then close 1001 "pong timeout"</td></tr>
+ * <tr><td>{@link #readTimeout()}</td><td>300 s</td><td>both; silence closes with 1001</td></tr>
+ * <tr><td>{@link #writeTimeout()}</td><td>30 s</td><td>both; a blocked write drops the connection</td></tr>
+ * <tr><td>{@link #outboundBudget()}</td><td>16 MiB</td><td>both; bytes waiting behind a write</td></tr>
+ * <tr><td>{@link #slowPeerPolicy()}</td><td>BLOCK</td><td>both; or CLOSE with 1008</td></tr>
+ * <tr><td>{@link #maxSessions()}</td><td>0 (unlimited)</td><td>server; beyond it 503</td></tr>
+ * <tr><td>{@link #subProtocols()}</td><td>none</td><td>client; offered sub-protocols</td></tr>
+ * <tr><td>{@link #unixSocket()}</td><td>none</td><td>client; connect to a Unix-domain socket</td></tr>
  * </table>
  */
 public final class WebSocketOptions {
@@ -37,6 +50,27 @@ public final class WebSocketOptions {
     /** Default {@link #handoverGrace()}: 2 seconds. */
     public static final Duration DEFAULT_HANDOVER_GRACE = Duration.ofSeconds(2);
 
+    /** Default {@link #pingInterval()}: 30 seconds. */
+    public static final Duration DEFAULT_PING_INTERVAL = Duration.ofSeconds(30);
+    /** Default {@link #maxMissedPongs()}: 0, off. */
+    public static final int DEFAULT_MAX_MISSED_PONGS = 0;
+    /** Default {@link #readTimeout()}: 300 seconds. */
+    public static final Duration DEFAULT_READ_TIMEOUT = Duration.ofSeconds(300);
+    /** Default {@link #writeTimeout()}: 30 seconds. */
+    public static final Duration DEFAULT_WRITE_TIMEOUT = Duration.ofSeconds(30);
+    /** Default {@link #outboundBudget()}: 16 MiB. */
+    public static final long DEFAULT_OUTBOUND_BUDGET = 16L * 1024 * 1024;
+    /** Default {@link #maxSessions()}: 0, unlimited. */
+    public static final int DEFAULT_MAX_SESSIONS = 0;
+
+    /** What a send does when the outbound budget of a slow peer is exhausted. */
+    public enum SlowPeerPolicy {
+        /** The sender waits for room, up to the write timeout; then the connection is dropped. */
+        BLOCK,
+        /** The slow connection is closed with 1008 (policy violation) and the send returns false. */
+        CLOSE
+    }
+
     private static final WebSocketOptions DEFAULTS = builder().build();
 
     private final long maxMessageSize;
@@ -46,6 +80,15 @@ public final class WebSocketOptions {
     private final Duration connectTimeout;
     private final Duration drainTimeout;
     private final Duration handoverGrace;
+    private final Duration pingInterval;
+    private final int maxMissedPongs;
+    private final Duration readTimeout;
+    private final Duration writeTimeout;
+    private final long outboundBudget;
+    private final SlowPeerPolicy slowPeerPolicy;
+    private final int maxSessions;
+    private final List<String> subProtocols;
+    private final Path unixSocket;
 
     private WebSocketOptions(Builder b) {
         this.maxMessageSize = b.maxMessageSize;
@@ -55,6 +98,15 @@ public final class WebSocketOptions {
         this.connectTimeout = b.connectTimeout;
         this.drainTimeout = b.drainTimeout;
         this.handoverGrace = b.handoverGrace;
+        this.pingInterval = b.pingInterval;
+        this.maxMissedPongs = b.maxMissedPongs;
+        this.readTimeout = b.readTimeout;
+        this.writeTimeout = b.writeTimeout;
+        this.outboundBudget = b.outboundBudget;
+        this.slowPeerPolicy = b.slowPeerPolicy;
+        this.maxSessions = b.maxSessions;
+        this.subProtocols = b.subProtocols;
+        this.unixSocket = b.unixSocket;
     }
 
     /** The options with every default. */
@@ -77,12 +129,27 @@ public final class WebSocketOptions {
         b.connectTimeout = connectTimeout;
         b.drainTimeout = drainTimeout;
         b.handoverGrace = handoverGrace;
+        b.pingInterval = pingInterval;
+        b.maxMissedPongs = maxMissedPongs;
+        b.readTimeout = readTimeout;
+        b.writeTimeout = writeTimeout;
+        b.outboundBudget = outboundBudget;
+        b.slowPeerPolicy = slowPeerPolicy;
+        b.maxSessions = maxSessions;
+        b.subProtocols = subProtocols;
+        b.unixSocket = unixSocket;
         return b;
     }
 
     /** The largest message payload accepted, in bytes; a larger one closes the connection with 1009. */
     public long maxMessageSize() {
         return maxMessageSize;
+    }
+
+    /** The limits of one session, for the engine. */
+    SessionConfig sessionConfig(long maxMessageSize) {
+        return new SessionConfig(maxMessageSize, closeTimeout, pingInterval, maxMissedPongs, readTimeout,
+                writeTimeout, outboundBudget, slowPeerPolicy == SlowPeerPolicy.CLOSE);
     }
 
     /** How long to wait for the peer's close frame after sending ours, then drop the connection. */
@@ -122,12 +189,79 @@ public final class WebSocketOptions {
         return handoverGrace;
     }
 
+    /** How often a heartbeat ping is sent; {@link Duration#ZERO} disables heartbeats. */
+    public Duration pingInterval() {
+        return pingInterval;
+    }
+
+    /**
+     * After this many consecutive heartbeat pings without a pong, the connection is closed with
+     * 1001 and the reason "pong timeout"; 0 turns the check off. Any pong resets the count.
+     */
+    public int maxMissedPongs() {
+        return maxMissedPongs;
+    }
+
+    /**
+     * If nothing at all arrives for this long, the connection is closed with 1001 "read timeout"
+     * and {@code read()} returns null; {@link Duration#ZERO} waits forever.
+     */
+    public Duration readTimeout() {
+        return readTimeout;
+    }
+
+    /**
+     * A write blocked this long on a peer that stopped reading drops the connection: the send
+     * returns false and {@code closeStatus()} reports 1001 with the reason "write timeout" (no
+     * close frame can be sent). Also bounds how long a sender waits for outbound budget.
+     * {@link Duration#ZERO} waits forever.
+     */
+    public Duration writeTimeout() {
+        return writeTimeout;
+    }
+
+    /**
+     * Bytes of messages that may wait, per connection, behind the one being written (sends from
+     * several threads, e.g. a broadcast). Beyond it the {@link #slowPeerPolicy()} applies. A
+     * single message larger than the budget is still sent when nothing waits ahead of it.
+     */
+    public long outboundBudget() {
+        return outboundBudget;
+    }
+
+    /** What happens when a connection's {@link #outboundBudget()} is exhausted. */
+    public SlowPeerPolicy slowPeerPolicy() {
+        return slowPeerPolicy;
+    }
+
+    /** Server: the most open sessions; beyond it upgrades get 503 with Retry-After. 0: unlimited. */
+    public int maxSessions() {
+        return maxSessions;
+    }
+
+    /** Client: the sub-protocols offered in {@code Sec-WebSocket-Protocol}, in preference order. */
+    public List<String> subProtocols() {
+        return subProtocols;
+    }
+
+    /**
+     * Client: connect to this Unix-domain socket instead of the URL's host and port; the URL
+     * still gives the {@code Host} header and the request target. Empty for TCP.
+     */
+    public Optional<Path> unixSocket() {
+        return Optional.ofNullable(unixSocket);
+    }
+
     @Override
     public String toString() {
         return "WebSocketOptions[maxMessageSize=" + maxMessageSize + ", closeTimeout=" + closeTimeout
                 + ", handshakeTimeout=" + handshakeTimeout + ", maxHandshakeSize=" + maxHandshakeSize
                 + ", connectTimeout=" + connectTimeout + ", drainTimeout=" + drainTimeout
-                + ", handoverGrace=" + handoverGrace + "]";
+                + ", handoverGrace=" + handoverGrace + ", pingInterval=" + pingInterval
+                + ", maxMissedPongs=" + maxMissedPongs + ", readTimeout=" + readTimeout
+                + ", writeTimeout=" + writeTimeout + ", outboundBudget=" + outboundBudget
+                + ", slowPeerPolicy=" + slowPeerPolicy + ", maxSessions=" + maxSessions
+                + ", subProtocols=" + subProtocols + ", unixSocket=" + unixSocket + "]";
     }
 
     /** Builds {@link WebSocketOptions}. Not thread-safe. */
@@ -139,6 +273,15 @@ public final class WebSocketOptions {
         private Duration connectTimeout = DEFAULT_CONNECT_TIMEOUT;
         private Duration drainTimeout = DEFAULT_DRAIN_TIMEOUT;
         private Duration handoverGrace = DEFAULT_HANDOVER_GRACE;
+        private Duration pingInterval = DEFAULT_PING_INTERVAL;
+        private int maxMissedPongs = DEFAULT_MAX_MISSED_PONGS;
+        private Duration readTimeout = DEFAULT_READ_TIMEOUT;
+        private Duration writeTimeout = DEFAULT_WRITE_TIMEOUT;
+        private long outboundBudget = DEFAULT_OUTBOUND_BUDGET;
+        private SlowPeerPolicy slowPeerPolicy = SlowPeerPolicy.BLOCK;
+        private int maxSessions = DEFAULT_MAX_SESSIONS;
+        private List<String> subProtocols = List.of();
+        private Path unixSocket;
 
         private Builder() {
         }
@@ -188,6 +331,74 @@ public final class WebSocketOptions {
         /** @see WebSocketOptions#handoverGrace() */
         public Builder handoverGrace(Duration grace) {
             this.handoverGrace = notNegative("handoverGrace", grace);
+            return this;
+        }
+
+        /** @see WebSocketOptions#pingInterval() */
+        public Builder pingInterval(Duration interval) {
+            this.pingInterval = notNegative("pingInterval", interval);
+            return this;
+        }
+
+        /** @see WebSocketOptions#maxMissedPongs() */
+        public Builder maxMissedPongs(int count) {
+            if (count < 0) {
+                throw new IllegalArgumentException("maxMissedPongs must not be negative, got " + count);
+            }
+            this.maxMissedPongs = count;
+            return this;
+        }
+
+        /** @see WebSocketOptions#readTimeout() */
+        public Builder readTimeout(Duration timeout) {
+            this.readTimeout = notNegative("readTimeout", timeout);
+            return this;
+        }
+
+        /** @see WebSocketOptions#writeTimeout() */
+        public Builder writeTimeout(Duration timeout) {
+            this.writeTimeout = notNegative("writeTimeout", timeout);
+            return this;
+        }
+
+        /** @see WebSocketOptions#outboundBudget() */
+        public Builder outboundBudget(long bytes) {
+            if (bytes < 1) {
+                throw new IllegalArgumentException("outboundBudget must be positive, got " + bytes);
+            }
+            this.outboundBudget = bytes;
+            return this;
+        }
+
+        /** @see WebSocketOptions#slowPeerPolicy() */
+        public Builder slowPeerPolicy(SlowPeerPolicy policy) {
+            this.slowPeerPolicy = Objects.requireNonNull(policy, "policy");
+            return this;
+        }
+
+        /** @see WebSocketOptions#maxSessions() */
+        public Builder maxSessions(int max) {
+            if (max < 0) {
+                throw new IllegalArgumentException("maxSessions must not be negative, got " + max);
+            }
+            this.maxSessions = max;
+            return this;
+        }
+
+        /** @see WebSocketOptions#subProtocols() */
+        public Builder subProtocols(List<String> protocols) {
+            for (String p : protocols) {
+                if (p.isEmpty() || !p.chars().allMatch(c -> c > 0x20 && c < 0x7F && "\"(),/:;<=>?@[\\]{}".indexOf(c) < 0)) {
+                    throw new IllegalArgumentException("sub-protocol must be an HTTP token, got '" + p + "'");
+                }
+            }
+            this.subProtocols = List.copyOf(protocols);
+            return this;
+        }
+
+        /** @see WebSocketOptions#unixSocket() */
+        public Builder unixSocket(Path socket) {
+            this.unixSocket = socket;
             return this;
         }
 

@@ -12,6 +12,7 @@ import io.switchboard.websocket.internal.HttpHead.HttpException;
 import io.switchboard.websocket.internal.ServerHandshake;
 import io.switchboard.websocket.internal.ServerHandshake.Rejection;
 import io.switchboard.websocket.internal.ServerHandshake.RequestLine;
+import io.switchboard.websocket.internal.Timer;
 import io.switchboard.websocket.internal.UpgradeRequest;
 import io.switchboard.websocket.internal.WebSocketSession;
 import java.io.BufferedInputStream;
@@ -19,7 +20,9 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.lang.System.Logger.Level;
 import java.net.InetSocketAddress;
-import java.net.SocketTimeoutException;
+import java.net.SocketAddress;
+import java.net.UnixDomainSocketAddress;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -29,7 +32,9 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -57,7 +62,7 @@ public final class WebSocketServer {
     private static final int INPUT_BUFFER = 8 * 1024;
 
     /** A handler on a path, with the sessions it serves (so they can be drained when it goes). */
-    private record Route(WebSocketHandler handler, SubProtocolSelector selector, Set<WebSocketSession> sessions) {
+    private record Route(WebSocketHandler handler, RouteOptions options, Set<WebSocketSession> sessions) {
     }
 
     private final WebSocketOptions options;
@@ -78,6 +83,10 @@ public final class WebSocketServer {
     private CountDownLatch stopped = new CountDownLatch(0);
     /** True from the start of stop() until the next start; new sessions are closed at once. */
     private volatile boolean stopping;
+    /** Sees upgrade requests before they are upgraded; null for none. */
+    private volatile PreUpgradeHook preUpgrade;
+    /** Open sessions plus upgrades in progress, for the maxSessions limit. */
+    private final AtomicInteger admitted = new AtomicInteger();
 
     /** A server with {@linkplain WebSocketOptions#defaults() default options}. */
     public WebSocketServer() {
@@ -97,7 +106,7 @@ public final class WebSocketServer {
 
     /** Routes {@code path} to {@code handler}, replacing any handler there. Returns this server. */
     public WebSocketServer webSocket(String path, WebSocketHandler handler) {
-        return webSocket(path, handler, null);
+        return webSocket(path, handler, RouteOptions.defaults());
     }
 
     /**
@@ -107,13 +116,25 @@ public final class WebSocketServer {
      * @throws IllegalArgumentException if {@code path} does not start with {@code /}
      */
     public WebSocketServer webSocket(String path, WebSocketHandler handler, SubProtocolSelector selector) {
+        return webSocket(path, handler, selector == null ? RouteOptions.defaults()
+                : RouteOptions.defaults().subProtocols(selector));
+    }
+
+    /**
+     * Routes {@code path} to {@code handler} with per-path {@code options} (sub-protocol
+     * selection, message size limit, allowed origins). Returns this server.
+     *
+     * @throws IllegalArgumentException if {@code path} does not start with {@code /}
+     */
+    public WebSocketServer webSocket(String path, WebSocketHandler handler, RouteOptions options) {
         Objects.requireNonNull(handler, "handler");
+        Objects.requireNonNull(options, "options");
         if (path == null || !path.startsWith("/")) {
             throw new IllegalArgumentException("path must start with '/', got " + path);
         }
         routesLock.lock();
         try {
-            routes.put(path, new Route(handler, selector, ConcurrentHashMap.newKeySet()));
+            routes.put(path, new Route(handler, options, ConcurrentHashMap.newKeySet()));
             handovers.remove(path);
             routesChanged.signalAll();
         } finally {
@@ -193,6 +214,15 @@ public final class WebSocketServer {
     }
 
     /**
+     * Sets the hook that sees every upgrade request before it is upgraded and may answer it with
+     * a plain HTTP response instead (e.g. 401). Null removes it. Returns this server.
+     */
+    public WebSocketServer preUpgrade(PreUpgradeHook hook) {
+        this.preUpgrade = hook;
+        return this;
+    }
+
+    /**
      * Starts serving on {@code host}:{@code port} and returns at once.
      *
      * @param port the TCP port, 0 for any free one
@@ -201,6 +231,24 @@ public final class WebSocketServer {
      * @throws IllegalStateException if the server is already running
      */
     public int start(String host, int port) throws IOException {
+        return start(new InetSocketAddress(host, port));
+    }
+
+    /**
+     * Starts serving on a Unix-domain socket at {@code path} and returns at once. A stale socket
+     * file left by a process that ended is replaced; the file is removed by {@link #stop()}.
+     */
+    public void start(Path path) throws IOException {
+        start(UnixDomainSocketAddress.of(path));
+    }
+
+    /** Serves on the Unix-domain socket at {@code path} and blocks until {@link #stop()}. */
+    public void listen(Path path) throws IOException {
+        start(path);
+        awaitStop();
+    }
+
+    private int start(SocketAddress address) throws IOException {
         lifecycle.lock();
         try {
             if (listener != null) {
@@ -210,7 +258,7 @@ public final class WebSocketServer {
                 transport = Transports.find();
             }
             stopping = false;
-            listener = transport.listen(new InetSocketAddress(host, port), this::serve);
+            listener = transport.listen(address, this::serve);
             stopped = new CountDownLatch(1);
             LOG.log(Level.INFO, "listening on {0}", listener.localAddress());
             return listener.port();
@@ -257,7 +305,12 @@ public final class WebSocketServer {
 
     /** Whether the server is accepting connections. */
     public boolean isRunning() {
-        return port() != -1;
+        lifecycle.lock();
+        try {
+            return listener != null;
+        } finally {
+            lifecycle.unlock();
+        }
     }
 
     /** The number of open WebSocket sessions. */
@@ -303,68 +356,146 @@ public final class WebSocketServer {
         connectionThreads.add(self);
         try {
             InputStream in = new BufferedInputStream(connection.input(), INPUT_BUFFER);
+            Upgrade upgrade = handshake(connection, in);
+            if (upgrade == null) {
+                return;
+            }
+            try {
+                WebSocketSession session = upgrade.session();
+                sessions.add(session);
+                upgrade.route().sessions().add(session);
+                try {
+                    if (stopping) {
+                        session.close(CloseStatus.GOING_AWAY, "server stopping");
+                        return;
+                    }
+                    runHandler(upgrade.route().handler(), upgrade.request(), session);
+                } finally {
+                    upgrade.route().sessions().remove(session);
+                    sessions.remove(session);
+                }
+            } finally {
+                admitted.decrementAndGet();
+            }
+        } finally {
+            connectionThreads.remove(self);
+        }
+    }
+
+    /** An accepted upgrade: the 101 has been sent. */
+    private record Upgrade(Route route, UpgradeRequest request, WebSocketSession session) {
+    }
+
+    /**
+     * Reads and answers the upgrade request within the handshake timeout (the whole request,
+     * not each read, so a client dribbling bytes is dropped too). Returns null if refused;
+     * otherwise counts the session in {@code admitted}, which the caller releases.
+     */
+    private Upgrade handshake(Connection connection, InputStream in) {
+        ScheduledFuture<?> deadline = Timer.after(options.handshakeTimeout(), () -> {
+            LOG.log(Level.INFO, "{0}: dropped: no complete upgrade request within {1} ms",
+                    connection.remoteAddress(), options.handshakeTimeout().toMillis());
+            connection.close();
+        });
+        boolean admittedHere = false;
+        try {
             HttpHead head;
             RequestLine line;
             try {
-                connection.readTimeout(options.handshakeTimeout());
                 head = HttpHead.read(in, options.maxHandshakeSize());
                 line = ServerHandshake.parseRequestLine(head.startLine());
             } catch (HttpException e) {
                 reject(connection, e.status(), e.getMessage(), Headers.empty());
-                return;
-            } catch (SocketTimeoutException e) {
-                reject(connection, 408, "the upgrade request did not arrive within "
-                        + options.handshakeTimeout().toMillis() + " ms", Headers.empty());
-                return;
+                return null;
             } catch (IOException e) {
                 LOG.log(Level.DEBUG, "{0}: no handshake: {1}", connection.remoteAddress(), e.getMessage());
-                return;
+                return null;
             }
             Route route;
             try {
                 route = route(line.path());
             } catch (InterruptedException e) {
-                return;
+                return null;
             }
             if (route == null) {
                 reject(connection, 404, "no WebSocket handler for " + line.path(), Headers.empty());
-                return;
+                return null;
             }
             String accept;
             try {
                 accept = ServerHandshake.validate(line.method(), head.headers());
             } catch (Rejection r) {
                 reject(connection, r.status(), r.getMessage(), r.headers());
-                return;
+                return null;
             }
-            Optional<String> protocol = selectProtocol(route, head.headers());
             UpgradeRequest request = UpgradeRequest.of(line.method(), line.path(), line.rawQuery(), head.headers(),
                     connection.remoteAddress(), connection.localAddress());
-            WebSocketSession session = new WebSocketSession(connection, in, false, request, protocol,
-                    options.maxMessageSize(), options.closeTimeout(), () -> { });
+            HttpResponse refusal = admission(route, request);
+            if (refusal != null) {
+                reject(connection, refusal.status(), refusal.body(), refusal.headers());
+                return null;
+            }
+            admittedHere = true;
+            Optional<String> protocol = selectProtocol(route, head.headers());
+            long maxMessageSize = route.options().maxMessageSize().orElse(options.maxMessageSize());
             try {
                 connection.output().write(ServerHandshake.switchingProtocols(accept, protocol));
                 connection.output().flush();
-                connection.readTimeout(Duration.ZERO);
             } catch (IOException e) {
                 LOG.log(Level.DEBUG, "{0}: handshake response not written: {1}", connection.remoteAddress(), e.toString());
-                return;
+                return null;
             }
-            sessions.add(session);
-            route.sessions().add(session);
-            try {
-                if (stopping) {
-                    session.close(CloseStatus.GOING_AWAY, "server stopping");
-                    return;
-                }
-                runHandler(route.handler(), request, session);
-            } finally {
-                route.sessions().remove(session);
-                sessions.remove(session);
+            if (!deadline.cancel(false)) {
+                return null; // the deadline fired and closed the connection
             }
+            WebSocketSession session = new WebSocketSession(connection, in, false, request, protocol,
+                    options.sessionConfig(maxMessageSize), () -> { });
+            admittedHere = false; // handed over to the caller
+            return new Upgrade(route, request, session);
         } finally {
-            connectionThreads.remove(self);
+            deadline.cancel(false);
+            if (admittedHere) {
+                admitted.decrementAndGet();
+            }
         }
+    }
+
+    /**
+     * Applies the admission rules to a valid upgrade request: the session limit (503), the
+     * pre-upgrade hook, the route's origin allow-list (403). Returns the refusal, or null after
+     * counting the session in {@code admitted}.
+     */
+    private HttpResponse admission(Route route, UpgradeRequest request) {
+        int max = options.maxSessions();
+        if (max > 0 && admitted.incrementAndGet() > max) {
+            admitted.decrementAndGet();
+            return HttpResponse.of(503, "the server has reached its limit of " + max + " sessions")
+                    .withHeaders(Headers.of("Retry-After", "1"));
+        }
+        if (max <= 0) {
+            admitted.incrementAndGet();
+        }
+        HttpResponse refusal = null;
+        PreUpgradeHook hook = preUpgrade;
+        if (hook != null) {
+            try {
+                refusal = hook.check(request).orElse(null);
+            } catch (Exception e) {
+                LOG.log(Level.ERROR, "pre-upgrade hook failed for " + request, e);
+                refusal = HttpResponse.of(500, "internal error");
+            }
+        }
+        Set<String> origins = route.options().allowedOrigins();
+        if (refusal == null && !origins.isEmpty()) {
+            Optional<String> origin = request.header("Origin");
+            if (origin.isPresent() && !origins.contains(origin.get())) {
+                refusal = HttpResponse.of(403, "origin " + origin.get() + " is not allowed on " + request.path());
+            }
+        }
+        if (refusal != null) {
+            admitted.decrementAndGet();
+        }
+        return refusal;
     }
 
     private static void runHandler(WebSocketHandler handler, UpgradeRequest request, WebSocketSession session) {
@@ -384,11 +515,12 @@ public final class WebSocketServer {
     }
 
     private static Optional<String> selectProtocol(Route route, Headers headers) {
-        if (route.selector() == null) {
+        Optional<SubProtocolSelector> selector = route.options().selector();
+        if (selector.isEmpty()) {
             return Optional.empty();
         }
         List<String> offered = ServerHandshake.offeredProtocols(headers);
-        Optional<String> chosen = route.selector().select(offered);
+        Optional<String> chosen = selector.get().select(offered);
         if (chosen.isPresent() && !offered.contains(chosen.get())) {
             LOG.log(Level.WARNING, "sub-protocol selector chose {0}, which the client did not offer {1}; choosing none",
                     chosen.get(), offered);
@@ -398,7 +530,7 @@ public final class WebSocketServer {
     }
 
     private static void reject(Connection connection, int status, String message, Headers headers) {
-        LOG.log(status == 404 ? Level.DEBUG : Level.INFO, "{0}: upgrade refused with {1}: {2}",
+        LOG.log(status == 404 || status == 503 ? Level.DEBUG : Level.INFO, "{0}: upgrade refused with {1}: {2}",
                 connection.remoteAddress(), status, message);
         try {
             connection.output().write(ServerHandshake.errorResponse(status, message, headers));

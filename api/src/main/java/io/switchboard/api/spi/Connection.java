@@ -27,7 +27,10 @@ public interface Connection extends AutoCloseable {
 
     /**
      * Limits how long one blocking read on {@link #input()} may wait before it fails with
-     * {@link java.net.SocketTimeoutException}; {@link Duration#ZERO} waits forever.
+     * {@link java.net.SocketTimeoutException}; {@link Duration#ZERO} waits forever. Optional:
+     * transports without per-read timeouts (Unix-domain sockets) throw
+     * UnsupportedOperationException. The WebSocket engine does not rely on it; it bounds every
+     * wait with deadlines of its own that close the connection.
      */
     void readTimeout(Duration timeout) throws IOException;
 

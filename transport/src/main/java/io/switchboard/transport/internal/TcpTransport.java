@@ -9,11 +9,15 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.SocketAddress;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.channels.SocketChannel;
 import java.time.Duration;
 
 /**
  * TCP over {@link java.net.Socket}, whose blocking operations park virtual threads instead of
- * pinning carriers (JEP 444). Stateless and thread-safe.
+ * pinning carriers (JEP 444), and Unix-domain sockets over {@link SocketChannel}. Stateless and
+ * thread-safe.
  */
 public final class TcpTransport implements Transport {
 
@@ -22,8 +26,11 @@ public final class TcpTransport implements Transport {
 
     @Override
     public Listener listen(SocketAddress address, ConnectionHandler handler) throws IOException {
+        if (address instanceof UnixDomainSocketAddress unix) {
+            return new UnixListener(unix, handler);
+        }
         if (!(address instanceof InetSocketAddress)) {
-            throw new IllegalArgumentException("TCP needs an InetSocketAddress, got " + address);
+            throw new IllegalArgumentException("expected an InetSocketAddress or UnixDomainSocketAddress, got " + address);
         }
         ServerSocket server = new ServerSocket();
         try {
@@ -38,6 +45,16 @@ public final class TcpTransport implements Transport {
 
     @Override
     public Connection connect(SocketAddress address, Duration timeout) throws IOException {
+        if (address instanceof UnixDomainSocketAddress unix) {
+            SocketChannel channel = SocketChannel.open(StandardProtocolFamily.UNIX);
+            try {
+                channel.connect(unix); // local: completes or fails at once
+                return new ChannelConnection(channel);
+            } catch (IOException | RuntimeException e) {
+                channel.close();
+                throw e;
+            }
+        }
         Socket socket = new Socket();
         try {
             socket.connect(address, Math.toIntExact(Math.min(timeout.toMillis(), Integer.MAX_VALUE)));

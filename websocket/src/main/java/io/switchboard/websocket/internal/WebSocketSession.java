@@ -10,6 +10,7 @@ import io.switchboard.api.Message;
 import io.switchboard.api.Request;
 import io.switchboard.api.WebSocket;
 import io.switchboard.api.spi.Connection;
+import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.lang.System.Logger.Level;
@@ -20,9 +21,9 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -32,9 +33,13 @@ import java.util.concurrent.locks.ReentrantLock;
  * <p>Close handshake (RFC 6455 §7): the state is two flags, {@code closeSent} and
  * {@code closeReceived}, plus {@code terminated} once the transport is released. Whoever
  * receives a close frame first answers it with the same code. Whoever sends first waits at
- * most {@code closeTimeout} for the answer. A protocol violation by the peer sends the close
- * frame carrying its status, half-closes the output and drains the input briefly so the frame
- * is not lost to a TCP reset, then releases the transport.
+ * most the close timeout for the answer. A protocol violation by the peer sends the close
+ * frame carrying its status, half-closes the output and drains the input for a bounded time
+ * so the frame is not lost to a TCP reset, then releases the transport.
+ *
+ * <p>Timers (heartbeat pings, missed pongs, read and write timeouts) run as one periodic
+ * watchdog task per session on the shared {@link Timer}; the watchdog never blocks, and hands
+ * anything that writes to a virtual thread.
  *
  * <p>Thread safety: {@link #read()} is serialised by {@code readLock}; frames are written under
  * {@code writeLock} (a {@link ReentrantLock}, so virtual threads never pin while blocked in a
@@ -49,24 +54,44 @@ public final class WebSocketSession implements WebSocket, FrameReader.Callback {
     private final boolean isClient;
     private final Request request;
     private final Optional<String> subProtocol;
-    private final Duration closeTimeout;
-    private final Runnable onTerminated;
+    private final SessionConfig config;
     private final FrameReader reader;
     private final FrameWriter writer;
     private final ReentrantLock readLock = new ReentrantLock();
     private final ReentrantLock writeLock = new ReentrantLock();
     private final AtomicBoolean terminated = new AtomicBoolean();
+    /** Guards outboundBytes; signalled when bytes leave the budget. */
+    private final ReentrantLock budgetLock = new ReentrantLock();
+    private final Condition budgetFreed = budgetLock.newCondition();
+    /** Guarded by budgetLock: bytes of sends that are writing or waiting to write. */
+    private long outboundBytes;
 
     /** Set once, under writeLock, when our close frame has been written (or was attempted). */
     private volatile boolean closeSent;
     /** Set once, by the reading thread, when the peer's close frame arrived. */
     private volatile boolean closeReceived;
-    /** The status and reason we sent; null until closeSent. */
+    /** The status and reason we sent or ended the connection with; null until then. */
     private volatile CloseStatus sentStatus;
     private volatile String sentReason;
     /** The status and reason the peer sent; null until closeReceived. */
     private volatile CloseStatus receivedStatus;
     private volatile String receivedReason;
+
+    /** System.nanoTime() of the last byte read from the peer. */
+    private volatile long lastActivity = System.nanoTime();
+    /** System.nanoTime() by which the write in progress must end; 0 when no write is in progress. */
+    private volatile long writeDeadline;
+    /** Pings sent since the last pong. Written by the watchdog and the reader. */
+    private volatile int unansweredPings;
+    /** System.nanoTime() of the last ping we sent; 0 before the first. */
+    private volatile long pingSentAt;
+    /** The last measured ping → pong time in nanoseconds; -1 before the first pong. */
+    private volatile long roundTripNanos = -1;
+    /** System.nanoTime() of the next heartbeat ping. */
+    private long nextPingAt;
+    /** The periodic watchdog; null when no timer is enabled. */
+    private volatile ScheduledFuture<?> watchdog;
+    private final Runnable onTerminated;
 
     /**
      * @param input the connection's input, buffered; it may already hold bytes read past the
@@ -74,16 +99,34 @@ public final class WebSocketSession implements WebSocket, FrameReader.Callback {
      * @param onTerminated runs once when the transport has been released
      */
     public WebSocketSession(Connection connection, InputStream input, boolean isClient, Request request,
-            Optional<String> subProtocol, long maxMessageSize, Duration closeTimeout, Runnable onTerminated) {
+            Optional<String> subProtocol, SessionConfig config, Runnable onTerminated) {
         this.connection = connection;
-        this.input = input;
+        this.input = new FilterInputStream(input) {
+            @Override
+            public int read() throws IOException {
+                int b = super.read();
+                lastActivity = System.nanoTime();
+                return b;
+            }
+
+            @Override
+            public int read(byte[] b, int off, int len) throws IOException {
+                int n = super.read(b, off, len);
+                lastActivity = System.nanoTime();
+                return n;
+            }
+        };
         this.isClient = isClient;
         this.request = request;
         this.subProtocol = subProtocol;
-        this.closeTimeout = closeTimeout;
+        this.config = config;
         this.onTerminated = onTerminated;
-        this.reader = new FrameReader(input, isClient, maxMessageSize, this);
+        this.reader = new FrameReader(this.input, isClient, config.maxMessageSize(), this);
         this.writer = new FrameWriter(connection.output(), isClient ? new SecureRandom() : null);
+        if (config.needsWatchdog()) {
+            nextPingAt = System.nanoTime() + config.pingInterval().toNanos();
+            watchdog = Timer.every(config.tick(), this::tick);
+        }
     }
 
     @Override
@@ -148,16 +191,37 @@ public final class WebSocketSession implements WebSocket, FrameReader.Callback {
     }
 
     /**
-     * Sends one final frame unless our close frame has gone out.
+     * Sends one final frame unless our close frame has gone out. Waits its turn within the
+     * outbound budget; the write itself is bounded by the write timeout (the watchdog drops the
+     * connection if it lasts longer).
      *
-     * @return false if closed or the write failed (the connection is then released)
+     * @return false if closed, over budget, or the write failed (the connection is then released)
      */
     boolean sendFrame(int opcode, byte[] payload, int offset, int length) {
-        writeLock.lock();
+        if (closeSent || terminated.get() || !reserve(length)) {
+            return false;
+        }
         try {
-            if (closeSent || terminated.get()) {
-                return false;
+            writeLock.lock();
+            try {
+                if (closeSent || terminated.get()) {
+                    return false;
+                }
+                return write(opcode, payload, offset, length);
+            } finally {
+                writeLock.unlock();
             }
+        } finally {
+            release(length);
+        }
+    }
+
+    /** Writes one frame under writeLock with the write deadline armed. */
+    private boolean write(int opcode, byte[] payload, int offset, int length) {
+        if (!config.writeTimeout().isZero()) {
+            writeDeadline = System.nanoTime() + config.writeTimeout().toNanos();
+        }
+        try {
             writer.writeFrame(opcode, true, payload, offset, length);
             return true;
         } catch (IOException e) {
@@ -165,7 +229,74 @@ public final class WebSocketSession implements WebSocket, FrameReader.Callback {
             terminate();
             return false;
         } finally {
-            writeLock.unlock();
+            writeDeadline = 0;
+        }
+    }
+
+    /**
+     * Takes {@code length} bytes of the outbound budget. A send that finds nothing ahead of it
+     * always fits, however large; otherwise the total may not exceed the budget.
+     */
+    private boolean reserve(int length) {
+        budgetLock.lock();
+        try {
+            long deadline = System.nanoTime() + config.writeTimeout().toNanos();
+            while (outboundBytes > 0 && outboundBytes + length > config.outboundBudget()) {
+                if (config.closeSlowPeer()) {
+                    Thread.ofVirtual().start(() -> closeSlowPeer(outboundBytes + length));
+                    return false;
+                }
+                long left = config.writeTimeout().isZero() ? Long.MAX_VALUE : deadline - System.nanoTime();
+                if (left <= 0) {
+                    abort(CloseStatus.GOING_AWAY, "write timeout: outbound budget full for "
+                            + config.writeTimeout().toMillis() + " ms");
+                    return false;
+                }
+                budgetFreed.awaitNanos(left);
+                if (closeSent || terminated.get()) {
+                    return false;
+                }
+            }
+            outboundBytes += length;
+            return true;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        } finally {
+            budgetLock.unlock();
+        }
+    }
+
+    private void release(int length) {
+        budgetLock.lock();
+        try {
+            outboundBytes -= length;
+            budgetFreed.signalAll();
+        } finally {
+            budgetLock.unlock();
+        }
+    }
+
+    private void closeSlowPeer(long wanted) {
+        LOG.log(Level.INFO, "{0}: closing with 1008: {1} bytes would wait to be sent, the budget is {2}",
+                this, wanted, config.outboundBudget());
+        // The writer may be stuck on this very peer: don't queue behind it, drop if it is.
+        if (writeLock.tryLock()) {
+            try {
+                if (!closeSent && !terminated.get()) {
+                    closeSent = true;
+                    sentStatus = CloseStatus.POLICY_VIOLATION;
+                    sentReason = "slow consumer";
+                    writer.writeClose(CloseStatus.POLICY_VIOLATION.code(), "slow consumer");
+                }
+            } catch (IOException e) {
+                terminate();
+            } finally {
+                writeLock.unlock();
+            }
+            awaitPeerClose();
+        } else {
+            abort(CloseStatus.POLICY_VIOLATION, "slow consumer");
         }
     }
 
@@ -191,87 +322,6 @@ public final class WebSocketSession implements WebSocket, FrameReader.Callback {
         }
     }
 
-    /** Writes our close frame once; returns false if one was already sent or the transport is gone. */
-    private boolean sendClose(int code, String reason, CloseStatus status) {
-        writeLock.lock();
-        try {
-            if (closeSent || terminated.get()) {
-                return false;
-            }
-            closeSent = true;
-            sentStatus = status == null ? CloseStatus.NO_STATUS_RECEIVED : status;
-            sentReason = reason;
-            writer.writeClose(code, reason);
-            return true;
-        } catch (IOException e) {
-            LOG.log(Level.DEBUG, "{0}: close frame not written: {1}", this, e.toString());
-            terminate();
-            return false;
-        } finally {
-            writeLock.unlock();
-        }
-    }
-
-    /**
-     * After sending our close frame: reads (and discards) until the peer's close frame, for at
-     * most closeTimeout. If another thread is blocked in read(), that thread will see the close
-     * frame; a timer releases the transport if it never comes.
-     */
-    private void awaitPeerClose() {
-        if (!readLock.tryLock()) {
-            CompletableFuture.delayedExecutor(closeTimeout.toMillis(), TimeUnit.MILLISECONDS)
-                    .execute(this::terminate);
-            return;
-        }
-        try {
-            connection.readTimeout(closeTimeout);
-            while (!closeReceived && !terminated.get()) {
-                reader.readMessage(); // data after our close frame is discarded (§7.1.2)
-            }
-            finishClosedConnection();
-        } catch (ProtocolException | IOException e) {
-            LOG.log(Level.DEBUG, "{0}: no close frame from the peer: {1}", this, e.toString());
-            terminate();
-        } finally {
-            readLock.unlock();
-        }
-    }
-
-    /**
-     * Fails the connection (§7.1.7): sends a close frame with {@code status}, half-closes and
-     * drains the input for a bounded time so the peer can read the frame, then releases it.
-     */
-    private void fail(CloseStatus status, String message) {
-        LOG.log(Level.INFO, "{0}: closing with {1}: {2}", this, status.code(), message);
-        String reason = truncate(message);
-        if (sendClose(status.code(), reason, status)) {
-            linger();
-        }
-        terminate();
-    }
-
-    /** Once both close frames are exchanged: the server releases TCP now, the client waits for it. */
-    private void finishClosedConnection() {
-        if (isClient) {
-            linger(); // §7.1.1: the server should close the TCP connection first
-        }
-        terminate();
-    }
-
-    /** Half-closes our output and reads until the peer's end of stream, for at most closeTimeout. */
-    private void linger() {
-        try {
-            connection.shutdownOutput();
-            connection.readTimeout(closeTimeout);
-            byte[] sink = new byte[1024];
-            while (input.read(sink) >= 0) {
-                // discard
-            }
-        } catch (IOException | UnsupportedOperationException e) {
-            // The peer is gone or slow: release the transport regardless.
-        }
-    }
-
     /**
      * Called when the owner is done with the connection (the server's handler returned): closes
      * it with 1000 if still open, or completes a close handshake in progress, within the
@@ -289,12 +339,160 @@ public final class WebSocketSession implements WebSocket, FrameReader.Callback {
         }
     }
 
+    /** Writes our close frame once; returns false if one was already sent or the transport is gone. */
+    private boolean sendClose(int code, String reason, CloseStatus status) {
+        writeLock.lock();
+        try {
+            if (closeSent || terminated.get()) {
+                return false;
+            }
+            closeSent = true;
+            sentStatus = status == null ? CloseStatus.NO_STATUS_RECEIVED : status;
+            sentReason = reason;
+            writeDeadline = config.writeTimeout().isZero() ? 0 : System.nanoTime() + config.writeTimeout().toNanos();
+            writer.writeClose(code, reason);
+            return true;
+        } catch (IOException e) {
+            LOG.log(Level.DEBUG, "{0}: close frame not written: {1}", this, e.toString());
+            terminate();
+            return false;
+        } finally {
+            writeDeadline = 0;
+            writeLock.unlock();
+        }
+    }
+
+    /**
+     * After sending our close frame: reads (and discards) until the peer's close frame, for at
+     * most the close timeout. If another thread is blocked in read(), that thread will see the
+     * close frame; the deadline releases the transport if it never comes.
+     */
+    private void awaitPeerClose() {
+        ScheduledFuture<?> deadline = Timer.after(config.closeTimeout(), this::terminate);
+        if (!readLock.tryLock()) {
+            return; // the reading thread finishes the handshake; the deadline bounds it
+        }
+        try {
+            while (!closeReceived && !terminated.get()) {
+                reader.readMessage(); // data after our close frame is discarded (§7.1.2)
+            }
+            finishClosedConnection();
+        } catch (ProtocolException | IOException e) {
+            LOG.log(Level.DEBUG, "{0}: no close frame from the peer: {1}", this, e.toString());
+            terminate();
+        } finally {
+            readLock.unlock();
+            deadline.cancel(false);
+        }
+    }
+
+    /**
+     * Fails the connection (§7.1.7): sends a close frame with {@code status}, half-closes and
+     * drains the input for a bounded time so the peer can read the frame, then releases it.
+     */
+    private void fail(CloseStatus status, String message) {
+        LOG.log(Level.INFO, "{0}: closing with {1}: {2}", this, status.code(), message);
+        String reason = truncate(message);
+        if (sendClose(status.code(), reason, status)) {
+            linger();
+        }
+        terminate();
+    }
+
+    /** Drops the connection without a close frame (the output is unusable), recording why. */
+    private void abort(CloseStatus status, String why) {
+        if (terminated.get()) {
+            return;
+        }
+        LOG.log(Level.INFO, "{0}: dropping the connection: {1}", this, why);
+        if (sentStatus == null) {
+            sentStatus = status;
+            sentReason = why;
+        }
+        closeSent = true;
+        terminate();
+    }
+
+    /** Once both close frames are exchanged: the server releases TCP now, the client waits for it. */
+    private void finishClosedConnection() {
+        if (isClient) {
+            linger(); // §7.1.1: the server should close the TCP connection first
+        }
+        terminate();
+    }
+
+    /** Half-closes our output and reads until the peer's end of stream, for at most the close timeout. */
+    private void linger() {
+        ScheduledFuture<?> deadline = Timer.after(config.closeTimeout(), this::terminate);
+        try {
+            connection.shutdownOutput();
+            byte[] sink = new byte[1024];
+            while (input.read(sink) >= 0) {
+                // discard
+            }
+        } catch (IOException | UnsupportedOperationException e) {
+            // The peer is gone or slow: release the transport regardless.
+        } finally {
+            deadline.cancel(false);
+        }
+    }
+
     /** Releases the transport once; any blocked read or write then fails. */
     void terminate() {
         if (terminated.compareAndSet(false, true)) {
+            ScheduledFuture<?> w = watchdog;
+            if (w != null) {
+                w.cancel(false);
+            }
             connection.close();
+            budgetLock.lock();
+            try {
+                budgetFreed.signalAll();
+            } finally {
+                budgetLock.unlock();
+            }
             onTerminated.run();
         }
+    }
+
+    /** The watchdog, on the shared timer thread: checks deadlines, never blocks. */
+    private void tick() {
+        if (terminated.get()) {
+            return;
+        }
+        long now = System.nanoTime();
+        long wd = writeDeadline;
+        if (wd != 0 && now - wd > 0) {
+            abort(CloseStatus.GOING_AWAY, "write timeout: a write blocked for more than "
+                    + config.writeTimeout().toMillis() + " ms");
+            return;
+        }
+        if (closeSent || closeReceived) {
+            return; // closing: the close timeout bounds what is left
+        }
+        if (!config.readTimeout().isZero() && now - lastActivity > config.readTimeout().toNanos()) {
+            Thread.ofVirtual().start(() -> closeFromTimer(CloseStatus.GOING_AWAY, "read timeout"));
+            return;
+        }
+        if (!config.pingInterval().isZero() && now - nextPingAt >= 0) {
+            nextPingAt = now + config.pingInterval().toNanos();
+            if (config.maxMissedPongs() > 0 && unansweredPings >= config.maxMissedPongs()) {
+                Thread.ofVirtual().start(() -> closeFromTimer(CloseStatus.GOING_AWAY, "pong timeout"));
+                return;
+            }
+            unansweredPings++;
+            Thread.ofVirtual().start(this::sendHeartbeat);
+        }
+    }
+
+    private void sendHeartbeat() {
+        pingSentAt = System.nanoTime();
+        sendFrame(OPCODE_PING, new byte[0], 0, 0);
+    }
+
+    private void closeFromTimer(CloseStatus status, String reason) {
+        LOG.log(Level.INFO, "{0}: closing with {1}: {2}", this, status.code(), reason);
+        close(status, reason);
     }
 
     @Override
@@ -306,7 +504,11 @@ public final class WebSocketSession implements WebSocket, FrameReader.Callback {
 
     @Override
     public void onPong(byte[] payload) {
-        // Unsolicited or answering our ping: nothing to do until heartbeats measure round trips.
+        long sent = pingSentAt;
+        if (sent != 0 && unansweredPings > 0) {
+            roundTripNanos = System.nanoTime() - sent;
+        }
+        unansweredPings = 0;
     }
 
     @Override
@@ -329,6 +531,12 @@ public final class WebSocketSession implements WebSocket, FrameReader.Callback {
     @Override
     public Optional<String> subProtocol() {
         return subProtocol;
+    }
+
+    @Override
+    public Optional<Duration> roundTripTime() {
+        long rtt = roundTripNanos;
+        return rtt < 0 ? Optional.empty() : Optional.of(Duration.ofNanos(rtt));
     }
 
     @Override

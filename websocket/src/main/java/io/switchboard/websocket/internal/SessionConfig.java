@@ -1,0 +1,38 @@
+package io.switchboard.websocket.internal;
+
+import java.time.Duration;
+
+/**
+ * The limits one session runs with (zero durations and counts mean "off").
+ *
+ * @param maxMessageSize the largest message payload accepted; larger ones close with 1009
+ * @param closeTimeout how long to wait for the peer's close frame or end of stream
+ * @param pingInterval how often to ping the peer
+ * @param maxMissedPongs consecutive unanswered pings after which the connection closes with 1001
+ * @param readTimeout how long nothing at all may arrive before the connection closes with 1001
+ * @param writeTimeout how long one blocked write may last before the connection is dropped
+ * @param outboundBudget bytes that may wait for their turn to be written, beyond the one being
+ *     written, before the slow-peer policy applies
+ * @param closeSlowPeer true: exceeding the budget closes the connection with 1008; false: the
+ *     sender blocks, up to the write timeout
+ */
+public record SessionConfig(long maxMessageSize, Duration closeTimeout, Duration pingInterval, int maxMissedPongs,
+        Duration readTimeout, Duration writeTimeout, long outboundBudget, boolean closeSlowPeer) {
+
+    /** The watchdog period: fine enough for every enabled timer, coarse enough to cost nothing. */
+    Duration tick() {
+        Duration tick = pingInterval.isZero() ? Duration.ofDays(1) : pingInterval;
+        for (Duration timeout : new Duration[] {readTimeout, writeTimeout}) {
+            Duration quarter = timeout.dividedBy(4);
+            if (!timeout.isZero() && quarter.compareTo(tick) < 0) {
+                tick = quarter;
+            }
+        }
+        return tick.compareTo(Duration.ofMillis(5)) < 0 ? Duration.ofMillis(5) : tick;
+    }
+
+    /** Whether any timer needs the watchdog. */
+    boolean needsWatchdog() {
+        return !pingInterval.isZero() || !readTimeout.isZero() || !writeTimeout.isZero();
+    }
+}

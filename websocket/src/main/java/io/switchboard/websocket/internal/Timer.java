@@ -1,0 +1,40 @@
+package io.switchboard.websocket.internal;
+
+import java.time.Duration;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The one scheduler shared by every connection of the process: heartbeats, read and write
+ * timeouts, handshake and close deadlines. One daemon platform thread runs all of them, so the
+ * number of connections never changes the number of threads. Tasks must be short and must not
+ * block; anything that writes to a socket hands over to a virtual thread. Thread-safe.
+ */
+public final class Timer {
+
+    private static final ScheduledThreadPoolExecutor EXECUTOR = create();
+
+    private Timer() {
+    }
+
+    private static ScheduledThreadPoolExecutor create() {
+        ScheduledThreadPoolExecutor executor = new ScheduledThreadPoolExecutor(1, task -> {
+            Thread thread = new Thread(task, "switchboard-timer"); // the single shared timer thread
+            thread.setDaemon(true);
+            return thread;
+        });
+        executor.setRemoveOnCancelPolicy(true); // cancelled deadlines leave the queue at once
+        return executor;
+    }
+
+    /** Runs {@code task} once after {@code delay}. */
+    public static ScheduledFuture<?> after(Duration delay, Runnable task) {
+        return EXECUTOR.schedule(task, delay.toNanos(), TimeUnit.NANOSECONDS);
+    }
+
+    /** Runs {@code task} every {@code period}, first after one period. */
+    public static ScheduledFuture<?> every(Duration period, Runnable task) {
+        return EXECUTOR.scheduleAtFixedRate(task, period.toNanos(), period.toNanos(), TimeUnit.NANOSECONDS);
+    }
+}
