@@ -1,0 +1,262 @@
+package io.switchboard.websocket;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.switchboard.api.CloseStatus;
+import io.switchboard.api.Message;
+import io.switchboard.api.WebSocketHandler;
+import io.switchboard.websocket.WebSocketOptions.SlowPeerPolicy;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/** Heartbeats, timeouts and the outbound budget, each against a peer that misbehaves in one way. */
+@Timeout(30)
+class LifecycleTest {
+
+    private final List<WebSocketServer> servers = new ArrayList<>();
+
+    @AfterEach
+    void stopServers() {
+        servers.forEach(WebSocketServer::stop);
+    }
+
+    private int serve(WebSocketOptions options, WebSocketHandler handler) throws IOException {
+        WebSocketServer server = new WebSocketServer(options);
+        server.webSocket("/ws", handler);
+        servers.add(server);
+        return server.start("127.0.0.1", 0);
+    }
+
+    private static final WebSocketHandler ECHO = (request, ws) -> {
+        Message msg;
+        while ((msg = ws.read()) != null) {
+            ws.send(msg);
+        }
+    };
+
+    private static WebSocketOptions.Builder quiet() {
+        return WebSocketOptions.builder().pingInterval(Duration.ZERO).closeTimeout(Duration.ofMillis(500));
+    }
+
+    @Test
+    void serverClosesWith1001PongTimeoutWhenPingsGoUnanswered() throws Exception {
+        int port = serve(quiet().pingInterval(Duration.ofMillis(100)).maxMissedPongs(2).build(), ECHO);
+        try (RawClient peer = RawClient.upgrade(port, "/ws")) {
+            assertEquals(1001, peer.readUntilClose());
+            assertEquals("pong timeout", peer.closeReason);
+            assertEquals(List.of("ping", "ping"), peer.controlFrames, "two unanswered pings, then the close");
+        }
+    }
+
+    @Test
+    void heartbeatsKeepAnAnsweringPeerOpenAndMeasureTheRoundTrip() throws Exception {
+        int port = serve(quiet().build(), ECHO);
+        WebSocketClient client = new WebSocketClient("ws://127.0.0.1:" + port + "/ws", io.switchboard.api.Headers.empty(),
+                quiet().pingInterval(Duration.ofMillis(50)).maxMissedPongs(1).build());
+        assertTrue(client.connect().isConnected());
+        Thread reader = Thread.ofVirtual().start(() -> {
+            while (client.read() != null) {
+                // pongs are consumed inside read()
+            }
+        });
+        assertTrue(Await.until(Duration.ofSeconds(10), () -> client.roundTripTime().isPresent()),
+                "a pong answered a heartbeat ping");
+        // Many ping intervals later the connection is still open: every ping was answered.
+        for (int i = 0; i < 20; i++) {
+            assertTrue(client.send("still here " + i));
+        }
+        assertTrue(client.isOpen());
+        client.close();
+        reader.join(Duration.ofSeconds(5));
+        assertEquals(CloseStatus.NORMAL, client.closeStatus().orElseThrow());
+    }
+
+    @Test
+    void clientClosesWith1001WhenTheServerNeverAnswersPings() throws Exception {
+        try (ServerSocket fake = new ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress())) {
+            Thread.ofVirtual().start(() -> answerUpgradeThenIgnore(fake));
+            WebSocketClient client = new WebSocketClient("ws://127.0.0.1:" + fake.getLocalPort() + "/ws",
+                    io.switchboard.api.Headers.empty(),
+                    quiet().pingInterval(Duration.ofMillis(50)).maxMissedPongs(2).build());
+            assertTrue(client.connect().isConnected());
+            assertNull(client.read(), "read ends when the heartbeat gives up");
+            assertEquals(CloseStatus.GOING_AWAY, client.closeStatus().orElseThrow());
+            assertEquals("pong timeout", client.closeReason().orElseThrow());
+        }
+    }
+
+    /** A fake server: answers the upgrade correctly, then neither reads nor writes. */
+    private static void answerUpgradeThenIgnore(ServerSocket fake) {
+        try (Socket s = fake.accept()) {
+            byte[] buf = new byte[4096];
+            StringBuilder head = new StringBuilder();
+            while (!head.toString().contains("\r\n\r\n")) {
+                int n = s.getInputStream().read(buf);
+                if (n < 0) {
+                    return;
+                }
+                head.append(new String(buf, 0, n, java.nio.charset.StandardCharsets.ISO_8859_1));
+            }
+            String key = head.toString().lines().filter(l -> l.toLowerCase().startsWith("sec-websocket-key:"))
+                    .findFirst().orElseThrow().substring(18).strip();
+            s.getOutputStream().write(("HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                    + "Sec-WebSocket-Accept: " + io.switchboard.websocket.internal.WebSocketProtocol.acceptKey(key)
+                    + "\r\n\r\n").getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+            s.getOutputStream().flush();
+            s.setSoTimeout(15_000);
+            while (s.getInputStream().read(buf) >= 0) {
+                // swallow everything, answer nothing
+            }
+        } catch (IOException ignored) {
+            // the test is over
+        }
+    }
+
+    @Test
+    void silentPeerIsClosedWith1001AfterTheReadTimeout() throws Exception {
+        int port = serve(quiet().readTimeout(Duration.ofMillis(200)).build(), ECHO);
+        try (RawClient peer = RawClient.upgrade(port, "/ws")) {
+            assertEquals(1001, peer.readUntilClose());
+            assertEquals("read timeout", peer.closeReason);
+        }
+    }
+
+    @Test
+    void closeDoesNotHangWhenThePeerNeverAnswersTheCloseFrame() throws Exception {
+        try (ServerSocket fake = new ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress())) {
+            Thread.ofVirtual().start(() -> answerUpgradeThenIgnore(fake));
+            WebSocketClient client = new WebSocketClient("ws://127.0.0.1:" + fake.getLocalPort() + "/ws",
+                    io.switchboard.api.Headers.empty(), quiet().closeTimeout(Duration.ofMillis(200)).build());
+            assertTrue(client.connect().isConnected());
+            client.close(CloseStatus.NORMAL, "bye"); // returns once the close timeout has passed
+            assertFalse(client.isOpen());
+            assertNull(client.read());
+            assertEquals(CloseStatus.NORMAL, client.closeStatus().orElseThrow(), "the status we sent");
+        }
+    }
+
+    @Test
+    void sendToAPeerThatStopsReadingFailsAfterTheWriteTimeout() throws Exception {
+        AtomicReference<String> result = new AtomicReference<>();
+        CountDownLatch done = new CountDownLatch(1);
+        int port = serve(quiet().writeTimeout(Duration.ofMillis(200)).build(), (request, ws) -> {
+            byte[] chunk = new byte[1024 * 1024];
+            int sent = 0;
+            while (sent < 512 && ws.send(chunk)) { // far more than any socket buffer holds
+                sent++;
+            }
+            result.set(sent + " " + ws.closeStatus().map(CloseStatus::code).orElse(0) + " " + ws.closeReason().orElse(""));
+            done.countDown();
+        });
+        try (RawClient peer = RawClient.upgrade(port, "/ws")) {
+            assertTrue(done.await(20, TimeUnit.SECONDS), "the blocked send gave up");
+            String[] parts = result.get().split(" ", 3);
+            assertTrue(Integer.parseInt(parts[0]) < 512, "a send failed: " + result.get());
+            assertEquals("1001", parts[1]);
+            assertTrue(parts[2].startsWith("write timeout"), parts[2]);
+        }
+    }
+
+    @Test
+    void slowPeerOverBudgetIsClosedWith1008UnderTheClosePolicy() throws Exception {
+        CountDownLatch done = new CountDownLatch(4);
+        AtomicReference<CloseStatus> status = new AtomicReference<>();
+        int port = serve(quiet().writeTimeout(Duration.ofSeconds(20)).outboundBudget(256 * 1024)
+                .slowPeerPolicy(SlowPeerPolicy.CLOSE).build(), (request, ws) -> {
+                    List<Thread> senders = new ArrayList<>();
+                    for (int t = 0; t < 4; t++) {
+                        senders.add(Thread.ofVirtual().start(() -> {
+                            byte[] chunk = new byte[128 * 1024];
+                            for (int i = 0; i < 1000 && ws.send(chunk); i++) {
+                                // a broadcast to a peer that never reads
+                            }
+                            done.countDown();
+                        }));
+                    }
+                    for (Thread s : senders) {
+                        s.join(Duration.ofSeconds(25));
+                    }
+                    status.set(ws.closeStatus().orElse(null));
+                });
+        try (RawClient peer = RawClient.upgrade(port, "/ws")) {
+            assertTrue(done.await(25, TimeUnit.SECONDS), "every sender stopped instead of piling up");
+            Await.until(Duration.ofSeconds(10), () -> status.get() != null);
+            assertEquals(CloseStatus.POLICY_VIOLATION, status.get());
+        }
+    }
+
+    @Test
+    void blockedSendersUnderTheBlockPolicyGiveUpAtTheWriteTimeout() throws Exception {
+        CountDownLatch done = new CountDownLatch(4);
+        int port = serve(quiet().writeTimeout(Duration.ofMillis(300)).outboundBudget(256 * 1024).build(),
+                (request, ws) -> {
+                    for (int t = 0; t < 4; t++) {
+                        Thread.ofVirtual().start(() -> {
+                            byte[] chunk = new byte[128 * 1024];
+                            for (int i = 0; i < 1000 && ws.send(chunk); i++) {
+                                // a broadcast to a peer that never reads
+                            }
+                            done.countDown();
+                        });
+                    }
+                    assertTrue(done.await(25, TimeUnit.SECONDS));
+                });
+        try (RawClient peer = RawClient.upgrade(port, "/ws")) {
+            assertTrue(done.await(25, TimeUnit.SECONDS), "blocked senders returned false instead of hanging");
+        }
+    }
+
+    @Test
+    void sendAfterCloseReturnsFalseAndWritesNothing() throws Exception {
+        int port = serve(quiet().build(), ECHO);
+        WebSocketClient client = new WebSocketClient("ws://127.0.0.1:" + port + "/ws");
+        assertTrue(client.connect().isConnected());
+        client.close();
+        assertFalse(client.send("late"));
+        assertFalse(client.send(new byte[] {1}));
+        assertFalse(client.ping(new byte[0]));
+        assertEquals(CloseStatus.NORMAL, client.closeStatus().orElseThrow());
+    }
+
+    @Test
+    void aClientThatNeverFinishesItsHandshakeIsDropped() throws Exception {
+        int port = serve(quiet().handshakeTimeout(Duration.ofMillis(300)).build(), ECHO);
+        try (RawClient peer = RawClient.connect(port)) {
+            peer.sendRaw("GET /ws HTTP/1.1\r\nHost: 127.0.0.1\r\n");
+            assertTrue(peer.endOfStream(), "the server closed the connection");
+        }
+    }
+
+    @Test
+    void aClientDribblingItsHandshakeIsDroppedToo() throws Exception {
+        int port = serve(quiet().handshakeTimeout(Duration.ofMillis(300)).build(), ECHO);
+        try (RawClient peer = RawClient.connect(port)) {
+            Thread dribbler = Thread.ofVirtual().start(() -> {
+                try {
+                    for (int i = 0; i < 200; i++) { // each byte well within any per-read timeout
+                        peer.sendRaw("X");
+                        Thread.sleep(20);
+                    }
+                } catch (IOException | InterruptedException e) {
+                    // the server hung up: expected
+                }
+            });
+            peer.sendRaw("GET /ws HTTP/1.1\r\nX-Slow: ");
+            assertTrue(peer.endOfStream(), "the server closed the connection before the dribble ended");
+            dribbler.interrupt();
+        }
+    }
+}
