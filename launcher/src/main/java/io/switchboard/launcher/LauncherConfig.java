@@ -29,11 +29,17 @@ import java.util.regex.Pattern;
  * @param closeTimeout how long to wait for the peer's close frame
  * @param handshakeTimeout how long an upgrade request may take to arrive
  * @param drainTimeout how long sessions of a replaced or removed handler go on before closing
+ * @param pingInterval how often sessions are pinged (zero: never)
+ * @param maxMissedPongs unanswered pings before a session closes with 1001 (zero: never)
+ * @param readTimeout silence after which a session closes with 1001 (zero: never)
+ * @param writeTimeout how long a blocked write may last (zero: forever)
+ * @param maxSessions the most open sessions; beyond it 503 (zero: unlimited)
  * @param scanInterval how often the deploy folder is scanned
  * @param quietPeriod how long a jar must stay unchanged before it is deployed
  */
 record LauncherConfig(String host, int port, Path deploy, Path cache, Level logLevel, long maxMessageSize,
-        Duration closeTimeout, Duration handshakeTimeout, Duration drainTimeout, Duration scanInterval,
+        Duration closeTimeout, Duration handshakeTimeout, Duration drainTimeout, Duration pingInterval,
+        int maxMissedPongs, Duration readTimeout, Duration writeTimeout, int maxSessions, Duration scanInterval,
         Duration quietPeriod) {
 
     /** A bad flag or value; the launcher prints the message and exits with 2. */
@@ -58,6 +64,11 @@ record LauncherConfig(String host, int port, Path deploy, Path cache, Level logL
         setting("close-timeout", "5s", "wait for the peer's close frame (ms, s)");
         setting("handshake-timeout", "10s", "time for an upgrade request to arrive (ms, s)");
         setting("drain-timeout", "30s", "sessions of a replaced/removed handler end by then, with 1012/1001 (ms, s)");
+        setting("ping-interval", "30s", "heartbeat ping interval, 0 = off (ms, s)");
+        setting("max-missed-pongs", "0", "unanswered pings before closing with 1001 'pong timeout', 0 = off");
+        setting("read-timeout", "300s", "silence before closing with 1001 'read timeout', 0 = off (ms, s)");
+        setting("write-timeout", "30s", "a write blocked this long drops the connection, 0 = off (ms, s)");
+        setting("max-sessions", "0", "most open sessions, beyond it 503; 0 = unlimited");
         setting("scan-interval", "250ms", "how often the deploy folder is scanned (ms, s)");
         setting("quiet-period", "500ms", "a jar must stay unchanged this long before it is deployed (ms, s)");
     }
@@ -154,6 +165,11 @@ record LauncherConfig(String host, int port, Path deploy, Path cache, Level logL
                 duration(values, "close-timeout", false),
                 duration(values, "handshake-timeout", false),
                 duration(values, "drain-timeout", true),
+                duration(values, "ping-interval", true),
+                (int) number(values, "max-missed-pongs", 0, 1000),
+                duration(values, "read-timeout", true),
+                duration(values, "write-timeout", true),
+                (int) number(values, "max-sessions", 0, Integer.MAX_VALUE),
                 duration(values, "scan-interval", false),
                 duration(values, "quiet-period", true));
     }
@@ -224,12 +240,17 @@ record LauncherConfig(String host, int port, Path deploy, Path cache, Level logL
 
     /** The framework properties that configure the core bundles. */
     Map<String, String> frameworkProperties() {
-        return Map.of(
-                "switchboard.host", host,
-                "switchboard.port", Integer.toString(port),
-                "switchboard.maxMessageSize", Long.toString(maxMessageSize),
-                "switchboard.closeTimeout", Long.toString(closeTimeout.toMillis()),
-                "switchboard.handshakeTimeout", Long.toString(handshakeTimeout.toMillis()),
-                "switchboard.drainTimeout", Long.toString(drainTimeout.toMillis()));
+        return Map.ofEntries(
+                Map.entry("switchboard.host", host),
+                Map.entry("switchboard.port", Integer.toString(port)),
+                Map.entry("switchboard.maxMessageSize", Long.toString(maxMessageSize)),
+                Map.entry("switchboard.closeTimeout", Long.toString(closeTimeout.toMillis())),
+                Map.entry("switchboard.handshakeTimeout", Long.toString(handshakeTimeout.toMillis())),
+                Map.entry("switchboard.drainTimeout", Long.toString(drainTimeout.toMillis())),
+                Map.entry("switchboard.pingInterval", Long.toString(pingInterval.toMillis())),
+                Map.entry("switchboard.maxMissedPongs", Integer.toString(maxMissedPongs)),
+                Map.entry("switchboard.readTimeout", Long.toString(readTimeout.toMillis())),
+                Map.entry("switchboard.writeTimeout", Long.toString(writeTimeout.toMillis())),
+                Map.entry("switchboard.maxSessions", Integer.toString(maxSessions)));
     }
 }

@@ -23,7 +23,9 @@ import org.osgi.util.tracker.ServiceTrackerCustomizer;
  * services to it through the {@link HandlerWhiteboard}. Configured by framework properties
  * ({@code switchboard.host}, {@code switchboard.port}, {@code switchboard.maxMessageSize} in
  * bytes, {@code switchboard.closeTimeout}, {@code switchboard.handshakeTimeout},
- * {@code switchboard.drainTimeout} in milliseconds). While serving, it registers the server as
+ * {@code switchboard.drainTimeout}, {@code switchboard.pingInterval}, {@code switchboard.readTimeout},
+ * {@code switchboard.writeTimeout} in milliseconds, {@code switchboard.maxMissedPongs},
+ * {@code switchboard.maxSessions}). While serving, it registers the server as
  * a service with the property {@code switchboard.server.port}; if binding fails, with
  * {@code switchboard.server.error} instead.
  */
@@ -44,6 +46,11 @@ public final class WebSocketActivator implements BundleActivator {
         setIfPresent(context, "switchboard.handshakeTimeout",
                 v -> b.handshakeTimeout(Duration.ofMillis(Long.parseLong(v))));
         setIfPresent(context, "switchboard.drainTimeout", v -> b.drainTimeout(Duration.ofMillis(Long.parseLong(v))));
+        setIfPresent(context, "switchboard.pingInterval", v -> b.pingInterval(Duration.ofMillis(Long.parseLong(v))));
+        setIfPresent(context, "switchboard.maxMissedPongs", v -> b.maxMissedPongs(Integer.parseInt(v)));
+        setIfPresent(context, "switchboard.readTimeout", v -> b.readTimeout(Duration.ofMillis(Long.parseLong(v))));
+        setIfPresent(context, "switchboard.writeTimeout", v -> b.writeTimeout(Duration.ofMillis(Long.parseLong(v))));
+        setIfPresent(context, "switchboard.maxSessions", v -> b.maxSessions(Integer.parseInt(v)));
         WebSocketOptions options = b.build();
 
         HandlerWhiteboard whiteboard = new HandlerWhiteboard(context);
