@@ -58,6 +58,7 @@ public final class TcpTransport implements Transport {
         Socket socket = new Socket();
         try {
             socket.connect(address, Math.toIntExact(Math.min(timeout.toMillis(), Integer.MAX_VALUE)));
+            socket.setTcpNoDelay(true); // frames are written whole; Nagle would only add delayed-ACK stalls
             return new SocketConnection(socket);
         } catch (IOException | RuntimeException e) {
             socket.close();

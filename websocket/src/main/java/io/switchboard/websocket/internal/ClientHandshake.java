@@ -61,6 +61,10 @@ public final class ClientHandshake {
             String bare = ipv6 ? host.substring(1, host.length() - 1) : host;
             int defaultPort = secure ? 443 : 80;
             int port = uri.getPort() == -1 ? defaultPort : uri.getPort();
+            if (port < 1 || port > 65535) {
+                // URI accepts any digits; caught here, not as an exception escaping connect()
+                throw new IllegalArgumentException("port " + port + " in " + url + " is outside 1-65535");
+            }
             String path = uri.getRawPath() == null || uri.getRawPath().isEmpty() ? "/" : uri.getRawPath();
             String target = uri.getRawQuery() == null ? path : path + "?" + uri.getRawQuery();
             String hostHeader = port == defaultPort ? host : host + ":" + port;

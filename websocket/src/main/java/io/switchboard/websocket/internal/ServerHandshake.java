@@ -77,7 +77,9 @@ public final class ServerHandshake {
             throw new HttpException(400, "request target must be a path");
         }
         try {
-            URI uri = new URI(target);
+            // Origin-form is a path even when it starts with "//" (RFC 9112 §3.2.1); under a
+            // placeholder authority URI cannot mistake "//host/x" for an authority and path "/x".
+            URI uri = new URI(target.startsWith("/") ? "http://origin" + target : target);
             String path = uri.getPath() == null || uri.getPath().isEmpty() ? "/" : uri.getPath();
             return new RequestLine(parts[0], path, uri.getRawQuery());
         } catch (URISyntaxException e) {
