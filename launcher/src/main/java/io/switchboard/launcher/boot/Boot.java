@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.stream.Stream;
+import sun.misc.Signal;
 
 /**
  * The launcher's entry point, compiled for Java 17 so that it runs on older default JDKs.
@@ -52,17 +53,19 @@ public final class Boot {
         command.add(jar);
         command.addAll(List.of(args));
         Process child = new ProcessBuilder(command).inheritIO().start();
-        // SIGTERM/Ctrl-C on this JVM: pass the signal on and wait for the launcher's own shutdown.
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            if (child.isAlive()) {
+        // SIGTERM or Ctrl-C here: pass it on as SIGTERM, wait for the launcher's own orderly
+        // shutdown, and exit with its code (0), not the JVM's 143 for a signal.
+        for (String name : new String[] {"TERM", "INT"}) {
+            Signal.handle(new Signal(name), signal -> {
                 child.destroy();
                 try {
-                    child.waitFor();
+                    System.exit(child.waitFor());
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
+                    System.exit(1);
                 }
-            }
-        }, "switchboard-handover"));
+            });
+        }
         return child.waitFor();
     }
 
