@@ -89,6 +89,30 @@ class ServerEchoTest {
     }
 
     @Test
+    void clientReachesAnIpv6LiteralHost() throws Exception {
+        WebSocketServer v6 = new WebSocketServer(OPTIONS);
+        v6.webSocket("/echo", (request, ws) -> {
+            ws.send("host=" + request.header("Host").orElse("?"));
+            Message msg;
+            while ((msg = ws.read()) != null) {
+                ws.send(msg);
+            }
+        });
+        int v6port = v6.start("::1", 0);
+        try {
+            WebSocketClient c = new WebSocketClient("ws://[::1]:" + v6port + "/echo?x=1");
+            ConnectResult result = c.connect();
+            assertTrue(result.isConnected(), result.toString());
+            assertEquals(Message.text("host=[::1]:" + v6port), c.read());
+            assertTrue(c.send("over IPv6"));
+            assertEquals(Message.text("over IPv6"), c.read());
+            c.close();
+        } finally {
+            v6.stop();
+        }
+    }
+
+    @Test
     void echoesBinary() {
         WebSocketClient ws = connectEcho();
         byte[] bytes = {0, 1, (byte) 0x80, (byte) 0xFF, 42};

@@ -198,7 +198,10 @@ public final class WebSocketSession implements WebSocket, FrameReader.Callback {
      * @return false if closed, over budget, or the write failed (the connection is then released)
      */
     boolean sendFrame(int opcode, byte[] payload, int offset, int length) {
-        if (closeSent || terminated.get() || !reserve(length)) {
+        // Control frames (at most 125 bytes) skip the budget: a pong must never wait behind a
+        // broadcast, and the reading thread that sends it must not block on one.
+        boolean counted = !WebSocketProtocol.isControl(opcode);
+        if (closeSent || terminated.get() || counted && !reserve(length)) {
             return false;
         }
         try {
@@ -212,7 +215,9 @@ public final class WebSocketSession implements WebSocket, FrameReader.Callback {
                 writeLock.unlock();
             }
         } finally {
-            release(length);
+            if (counted) {
+                release(length);
+            }
         }
     }
 
