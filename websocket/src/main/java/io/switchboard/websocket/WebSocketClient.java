@@ -57,7 +57,7 @@ import java.util.concurrent.locks.ReentrantLock;
  */
 public final class WebSocketClient implements WebSocket {
 
-    private static final int INPUT_BUFFER = 8 * 1024;
+    private static final int INPUT_BUFFER = 2 * 1024;
     /** The largest response head the client reads. */
     private static final int MAX_RESPONSE_HEAD = 64 * 1024;
 

@@ -59,7 +59,7 @@ public final class WebSocketServer {
 
     private static final System.Logger LOG = System.getLogger(WebSocketServer.class.getName());
     /** Input buffer per connection: one handshake or many small frames per read call. */
-    private static final int INPUT_BUFFER = 8 * 1024;
+    private static final int INPUT_BUFFER = 2 * 1024;
 
     /** A handler on a path, with the sessions it serves (so they can be drained when it goes). */
     private record Route(WebSocketHandler handler, RouteOptions options, Set<WebSocketSession> sessions) {
