@@ -18,6 +18,7 @@ import java.util.logging.ConsoleHandler;
 import java.util.logging.Handler;
 import java.util.logging.LogManager;
 import java.util.logging.Logger;
+import org.osgi.framework.AllServiceListener;
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.BundleException;
@@ -104,7 +105,10 @@ public final class Launcher {
         framework.start();
         BundleContext context = framework.getBundleContext();
         CountDownLatch serverUp = new CountDownLatch(1);
-        ServiceListener listener = event -> {
+        // Only the service's properties are read, so the listener must not be filtered by class
+        // space: with the websocket classes also on the launcher's own class path (embedding,
+        // tests), a plain ServiceListener never hears of the server.
+        ServiceListener listener = (AllServiceListener) event -> {
             if (event.getType() == ServiceEvent.REGISTERED) {
                 serverUp.countDown();
             }
@@ -131,7 +135,7 @@ public final class Launcher {
             throw new IllegalStateException("the WebSocket server did not start within " + START_TIMEOUT_SECONDS + " s");
         }
         context.removeServiceListener(listener);
-        ServiceReference<?> server = context.getServiceReferences((String) null, SERVER_FILTER)[0];
+        ServiceReference<?> server = context.getAllServiceReferences(null, SERVER_FILTER)[0];
         Object error = server.getProperty("switchboard.server.error");
         if (error != null) {
             throw new IllegalStateException(error.toString());
@@ -186,6 +190,11 @@ public final class Launcher {
             stopped.countDown();
         }
         LOG.log(Level.INFO, "stopped");
+    }
+
+    /** The running framework, or null before {@link #start()}; for tests. */
+    Framework framework() {
+        return framework;
     }
 
     void awaitStop() {

@@ -194,14 +194,18 @@ record LauncherConfig(String host, int port, Path deploy, Path cache, Level logL
         String v = values.get(name);
         Matcher m = SIZE.matcher(v);
         if (m.matches()) {
-            long n = Long.parseLong(m.group(1));
-            long bytes = switch (m.group(2).toUpperCase(Locale.ROOT)) {
-                case "K", "KB", "KIB" -> n * 1024;
-                case "M", "MB", "MIB" -> n * 1024 * 1024;
-                default -> n;
-            };
-            if (bytes >= 1 && bytes <= Integer.MAX_VALUE - 8) {
-                return bytes;
+            try {
+                long n = Long.parseLong(m.group(1));
+                long bytes = switch (m.group(2).toUpperCase(Locale.ROOT)) {
+                    case "K", "KB", "KIB" -> Math.multiplyExact(n, 1024L);
+                    case "M", "MB", "MIB" -> Math.multiplyExact(n, 1024L * 1024);
+                    default -> n;
+                };
+                if (bytes >= 1 && bytes <= Integer.MAX_VALUE - 8) {
+                    return bytes;
+                }
+            } catch (NumberFormatException | ArithmeticException e) {
+                // more digits than a long holds: reported below
             }
         }
         throw new ConfigException("invalid value for --" + name + ": '" + v + "' (expected a size like 65536, 64KiB or 16MiB, at most 2 GiB)");
@@ -211,15 +215,20 @@ record LauncherConfig(String host, int port, Path deploy, Path cache, Level logL
         String v = values.get(name);
         Matcher m = DURATION.matcher(v);
         if (m.matches()) {
-            long n = Long.parseLong(m.group(1));
-            String unit = m.group(2) == null ? "ms" : m.group(2).toLowerCase(Locale.ROOT);
-            Duration d = switch (unit) {
-                case "s" -> Duration.ofSeconds(n);
-                case "m" -> Duration.ofMinutes(n);
-                default -> Duration.ofMillis(n);
-            };
-            if (zeroAllowed || !d.isZero()) {
-                return d;
+            try {
+                long n = Long.parseLong(m.group(1));
+                String unit = m.group(2) == null ? "ms" : m.group(2).toLowerCase(Locale.ROOT);
+                Duration d = switch (unit) {
+                    case "s" -> Duration.ofSeconds(n);
+                    case "m" -> Duration.ofMinutes(n);
+                    default -> Duration.ofMillis(n);
+                };
+                d.toMillis(); // the servers take milliseconds: larger durations are refused here
+                if (zeroAllowed || !d.isZero()) {
+                    return d;
+                }
+            } catch (NumberFormatException | ArithmeticException e) {
+                // too large: reported below
             }
         }
         throw new ConfigException("invalid value for --" + name + ": '" + v + "' (expected a duration like 500ms or 30s"

@@ -1,0 +1,212 @@
+package io.switchboard.launcher;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.switchboard.launcher.LauncherConfig.ConfigException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Level;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+@Timeout(value = 10, unit = TimeUnit.SECONDS)
+class LauncherConfigTest {
+
+    private static final Properties NO_PROPERTIES = new Properties();
+
+    @TempDir
+    Path dir;
+
+    private static LauncherConfig parse(String... args) throws ConfigException {
+        return LauncherConfig.parse(List.of(args), NO_PROPERTIES);
+    }
+
+    private static Properties properties(String... keysAndValues) {
+        Properties p = new Properties();
+        for (int i = 0; i < keysAndValues.length; i += 2) {
+            p.setProperty(keysAndValues[i], keysAndValues[i + 1]);
+        }
+        return p;
+    }
+
+    @Test
+    void defaultsAreTheDocumentedOnes() throws ConfigException {
+        LauncherConfig c = parse();
+        assertEquals(new LauncherConfig("0.0.0.0", 8080, Path.of("handlers"), Path.of("felix-cache"), Level.INFO,
+                16L * 1024 * 1024, Duration.ofSeconds(5), Duration.ofSeconds(10), Duration.ofSeconds(30),
+                Duration.ofSeconds(30), 0, Duration.ofSeconds(300), Duration.ofSeconds(30), 0,
+                Duration.ofMillis(250), Duration.ofMillis(500)), c);
+    }
+
+    @Test
+    void flagTakesItsValueFromTheNextArgumentOrAfterAnEqualsSign() throws ConfigException {
+        assertEquals(9000, parse("--port", "9000").port());
+        assertEquals(9000, parse("--port=9000").port());
+        assertEquals(0, parse("--port=0").port());
+        LauncherConfig c = parse("--host=127.0.0.1", "--deploy", "d", "--cache=c", "--log-level", "debug",
+                "--max-message-size", "64KiB", "--close-timeout=2s", "--handshake-timeout", "750ms",
+                "--drain-timeout", "0", "--ping-interval=0", "--max-missed-pongs", "3", "--read-timeout", "1m",
+                "--write-timeout", "0s", "--max-sessions=100", "--scan-interval", "1m", "--quiet-period=0ms");
+        assertEquals(new LauncherConfig("127.0.0.1", 8080, Path.of("d"), Path.of("c"), Level.FINE, 65536,
+                Duration.ofSeconds(2), Duration.ofMillis(750), Duration.ZERO, Duration.ZERO, 3, Duration.ofMinutes(1),
+                Duration.ZERO, 100, Duration.ofMinutes(1), Duration.ZERO), c);
+    }
+
+    @Test
+    void laterFlagOfTheSameNameWins() throws ConfigException {
+        assertEquals(2, parse("--port", "1", "--port=2").port());
+    }
+
+    @ParameterizedTest
+    @CsvSource({"65536, 65536", "64K, 65536", "64kb, 65536", "1MiB, 1048576", "2 M, 2097152", "100B, 100"})
+    void sizesTakeBinaryUnits(String flag, long bytes) throws ConfigException {
+        assertEquals(bytes, parse("--max-message-size", flag).maxMessageSize());
+    }
+
+    @Test
+    void fileIsOverriddenBySystemPropertiesWhichAreOverriddenByFlags() throws Exception {
+        Path file = dir.resolve("switchboard.properties");
+        Files.writeString(file, "port = 1000\nhost = file-host\nlog-level = ERROR\n");
+        Properties system = properties("switchboard.port", "2000", "switchboard.host", "property-host");
+
+        LauncherConfig all = LauncherConfig.parse(List.of("--config", file.toString(), "--port", "3000"), system);
+        assertEquals(3000, all.port());
+        assertEquals("property-host", all.host());
+        assertEquals(Level.SEVERE, all.logLevel());
+
+        LauncherConfig noFlag = LauncherConfig.parse(List.of("--config", file.toString()), system);
+        assertEquals(2000, noFlag.port());
+
+        LauncherConfig fileOnly = LauncherConfig.parse(List.of("--config=" + file), NO_PROPERTIES);
+        assertEquals(1000, fileOnly.port());
+        assertEquals("file-host", fileOnly.host());
+    }
+
+    @Test
+    void configFileCanBeNamedBySystemProperty() throws Exception {
+        Path file = dir.resolve("s.properties");
+        Files.writeString(file, "drain-timeout=7s\n");
+        LauncherConfig c = LauncherConfig.parse(List.of(), properties("switchboard.config", file.toString()));
+        assertEquals(Duration.ofSeconds(7), c.drainTimeout());
+    }
+
+    @Test
+    void helpReturnsNullWhateverElseIsGiven() throws ConfigException {
+        assertNull(parse("--help"));
+        assertNull(parse("-h"));
+        assertNull(parse("--port", "9000", "--help"));
+    }
+
+    @Test
+    void helpListsEveryFlag() {
+        String help = LauncherConfig.help();
+        for (String flag : List.of("--host", "--port", "--deploy", "--cache", "--log-level", "--max-message-size",
+                "--close-timeout", "--handshake-timeout", "--drain-timeout", "--ping-interval", "--max-missed-pongs",
+                "--read-timeout", "--write-timeout", "--max-sessions", "--scan-interval", "--quiet-period",
+                "--config", "--help")) {
+            assertTrue(help.contains(flag + " "), () -> flag + " missing from --help:\n" + help);
+        }
+    }
+
+    private static ConfigException rejected(String... args) {
+        return assertThrows(ConfigException.class, () -> parse(args), () -> "accepted " + List.of(args));
+    }
+
+    private static void assertOneLineNaming(String flag, ConfigException e) {
+        assertTrue(e.getMessage().contains(flag), () -> "message does not name " + flag + ": " + e.getMessage());
+        assertTrue(e.getMessage().lines().count() == 1, () -> "not one line: " + e.getMessage());
+    }
+
+    @Test
+    void unknownFlagIsNamed() {
+        assertOneLineNaming("--colour", rejected("--colour", "blue"));
+        assertOneLineNaming("--colour", rejected("--colour=blue"));
+    }
+
+    @Test
+    void argumentThatIsNoFlagIsNamed() {
+        assertOneLineNaming("'8080'", rejected("8080"));
+    }
+
+    @Test
+    void flagWithoutValueIsNamed() {
+        assertEquals("--port needs a value", rejected("--port").getMessage());
+    }
+
+    @ParameterizedTest
+    @CsvSource({"abc", "-1", "65536", "''", "99999999999999999999", "80.5"})
+    void badPortIsNamed(String port) {
+        assertOneLineNaming("--port", rejected("--port", port));
+    }
+
+    @ParameterizedTest
+    @CsvSource({"lots", "0", "-5", "12XB", "3GiB", "99999999999999999999", "17592186044417MiB", "18014398509481985K"})
+    void badSizeIsNamed(String size) {
+        assertOneLineNaming("--max-message-size", rejected("--max-message-size", size));
+    }
+
+    @ParameterizedTest
+    @CsvSource({"--drain-timeout, soon", "--drain-timeout, -1s", "--drain-timeout, 5h", "--close-timeout, 0",
+            "--handshake-timeout, 0s", "--scan-interval, 0ms", "--quiet-period, 1.5s",
+            "--drain-timeout, 99999999999999999999ms", "--close-timeout, 9999999999999999m"})
+    void badDurationIsNamed(String flag, String value) {
+        assertOneLineNaming(flag, rejected(flag, value));
+    }
+
+    @ParameterizedTest
+    @CsvSource({"--max-missed-pongs, 1001", "--max-missed-pongs, -1", "--max-sessions, 2147483648", "--max-sessions, many"})
+    void badCountIsNamed(String flag, String value) {
+        assertOneLineNaming(flag, rejected(flag, value));
+    }
+
+    @Test
+    void badLogLevelIsNamed() {
+        assertOneLineNaming("--log-level", rejected("--log-level", "LOUD"));
+    }
+
+    @Test
+    void badValueFromSystemPropertyIsNamedByItsFlag() {
+        ConfigException e = assertThrows(ConfigException.class,
+                () -> LauncherConfig.parse(List.of(), properties("switchboard.port", "http")));
+        assertOneLineNaming("--port", e);
+    }
+
+    @Test
+    void unknownKeyInFileIsNamed() throws Exception {
+        Path file = dir.resolve("bad.properties");
+        Files.writeString(file, "prot=9000\n");
+        ConfigException e = assertThrows(ConfigException.class, () -> parse("--config", file.toString()));
+        assertOneLineNaming("'prot'", e);
+    }
+
+    @Test
+    void missingConfigFileIsNamed() {
+        Path missing = dir.resolve("missing.properties");
+        assertOneLineNaming(missing.toString(), rejected("--config", missing.toString()));
+    }
+
+    @Test
+    void frameworkPropertiesCarryTheServerSettings() throws ConfigException {
+        LauncherConfig c = parse("--host", "127.0.0.1", "--port", "9000", "--max-message-size", "1KiB",
+                "--close-timeout", "2s", "--handshake-timeout", "3s", "--drain-timeout", "1500ms",
+                "--ping-interval", "4s", "--max-missed-pongs", "2", "--read-timeout", "5s", "--write-timeout", "6s",
+                "--max-sessions", "7");
+        assertEquals(Map.ofEntries(Map.entry("switchboard.host", "127.0.0.1"), Map.entry("switchboard.port", "9000"),
+                Map.entry("switchboard.maxMessageSize", "1024"), Map.entry("switchboard.closeTimeout", "2000"),
+                Map.entry("switchboard.handshakeTimeout", "3000"), Map.entry("switchboard.drainTimeout", "1500"),
+                Map.entry("switchboard.pingInterval", "4000"), Map.entry("switchboard.maxMissedPongs", "2"),
+                Map.entry("switchboard.readTimeout", "5000"), Map.entry("switchboard.writeTimeout", "6000"),
+                Map.entry("switchboard.maxSessions", "7")), c.frameworkProperties());
+    }
+}
