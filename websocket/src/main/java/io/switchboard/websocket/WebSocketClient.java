@@ -185,7 +185,7 @@ public final class WebSocketClient implements WebSocket {
             userHeaders = headers.toBuilder()
                     .set("Sec-WebSocket-Protocol", String.join(", ", options.subProtocols())).build();
         }
-        Headers requestHeaders = ClientHandshake.requestHeaders(parsed, key, userHeaders);
+        Headers requestHeaders = ClientHandshake.requestHeaders(parsed, key, userHeaders, options.compression());
         AtomicBoolean timedOut = new AtomicBoolean();
         // The whole response must arrive in time, not each read: a dribbling server is dropped too.
         ScheduledFuture<?> deadline = Timer.after(options.handshakeTimeout(), () -> {
@@ -198,14 +198,15 @@ public final class WebSocketClient implements WebSocket {
             InputStream in = new BufferedInputStream(connection.input(), INPUT_BUFFER);
             HttpHead head = HttpHead.read(in, MAX_RESPONSE_HEAD);
             var offered = ServerHandshake.offeredProtocols(requestHeaders);
-            Optional<String> protocol = ClientHandshake.validateResponse(head, key, offered);
+            Optional<String> protocol = ClientHandshake.validateResponse(head, key, offered, options.compression());
+            boolean deflate = options.compression() && head.headers().contains("Sec-WebSocket-Extensions");
             if (!deadline.cancel(false)) {
                 throw new SocketTimeoutException();
             }
             URI uri = URI.create(url);
             Request request = UpgradeRequest.of("GET", uri.getPath() == null || uri.getPath().isEmpty() ? "/" : uri.getPath(),
                     uri.getRawQuery(), requestHeaders, connection.remoteAddress(), connection.localAddress());
-            session = new WebSocketSession(connection, in, true, request, protocol,
+            session = new WebSocketSession(connection, in, true, request, protocol, deflate,
                     options.sessionConfig(options.maxMessageSize()), () -> { });
             return new ConnectResult(Outcome.CONNECTED, "connected to " + url, 101, head.headers());
         } catch (ClientHandshake.Failure f) {

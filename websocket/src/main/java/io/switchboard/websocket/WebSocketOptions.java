@@ -30,6 +30,7 @@ import java.util.Optional;
  * <tr><td>{@link #maxSessions()}</td><td>0 (unlimited)</td><td>server; beyond it 503</td></tr>
  * <tr><td>{@link #subProtocols()}</td><td>none</td><td>client; offered sub-protocols</td></tr>
  * <tr><td>{@link #unixSocket()}</td><td>none</td><td>client; connect to a Unix-domain socket</td></tr>
+ * <tr><td>{@link #compression()}</td><td>off</td><td>both; permessage-deflate, no context takeover</td></tr>
  * </table>
  */
 public final class WebSocketOptions {
@@ -89,6 +90,7 @@ public final class WebSocketOptions {
     private final int maxSessions;
     private final List<String> subProtocols;
     private final Path unixSocket;
+    private final boolean compression;
 
     private WebSocketOptions(Builder b) {
         this.maxMessageSize = b.maxMessageSize;
@@ -107,6 +109,7 @@ public final class WebSocketOptions {
         this.maxSessions = b.maxSessions;
         this.subProtocols = b.subProtocols;
         this.unixSocket = b.unixSocket;
+        this.compression = b.compression;
     }
 
     /** The options with every default. */
@@ -138,6 +141,7 @@ public final class WebSocketOptions {
         b.maxSessions = maxSessions;
         b.subProtocols = subProtocols;
         b.unixSocket = unixSocket;
+        b.compression = compression;
         return b;
     }
 
@@ -252,6 +256,16 @@ public final class WebSocketOptions {
         return Optional.ofNullable(unixSocket);
     }
 
+    /**
+     * permessage-deflate (RFC 7692): the server accepts a client's offer, the client makes one.
+     * Both directions run without context takeover, so each message is compressed on its own
+     * and idle sessions hold no compression state; messages under 64 bytes are sent as they
+     * are. Off by default.
+     */
+    public boolean compression() {
+        return compression;
+    }
+
     @Override
     public String toString() {
         return "WebSocketOptions[maxMessageSize=" + maxMessageSize + ", closeTimeout=" + closeTimeout
@@ -261,7 +275,8 @@ public final class WebSocketOptions {
                 + ", maxMissedPongs=" + maxMissedPongs + ", readTimeout=" + readTimeout
                 + ", writeTimeout=" + writeTimeout + ", outboundBudget=" + outboundBudget
                 + ", slowPeerPolicy=" + slowPeerPolicy + ", maxSessions=" + maxSessions
-                + ", subProtocols=" + subProtocols + ", unixSocket=" + unixSocket + "]";
+                + ", subProtocols=" + subProtocols + ", unixSocket=" + unixSocket
+                + ", compression=" + compression + "]";
     }
 
     /** Builds {@link WebSocketOptions}. Not thread-safe. */
@@ -282,6 +297,7 @@ public final class WebSocketOptions {
         private int maxSessions = DEFAULT_MAX_SESSIONS;
         private List<String> subProtocols = List.of();
         private Path unixSocket;
+        private boolean compression;
 
         private Builder() {
         }
@@ -399,6 +415,12 @@ public final class WebSocketOptions {
         /** @see WebSocketOptions#unixSocket() */
         public Builder unixSocket(Path socket) {
             this.unixSocket = socket;
+            return this;
+        }
+
+        /** @see WebSocketOptions#compression() */
+        public Builder compression(boolean enabled) {
+            this.compression = enabled;
             return this;
         }
 

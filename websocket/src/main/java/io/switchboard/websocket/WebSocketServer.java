@@ -9,6 +9,7 @@ import io.switchboard.api.spi.Listener;
 import io.switchboard.api.spi.Transport;
 import io.switchboard.websocket.internal.HttpHead;
 import io.switchboard.websocket.internal.HttpHead.HttpException;
+import io.switchboard.websocket.internal.PerMessageDeflate;
 import io.switchboard.websocket.internal.ServerHandshake;
 import io.switchboard.websocket.internal.ServerHandshake.Rejection;
 import io.switchboard.websocket.internal.ServerHandshake.RequestLine;
@@ -437,9 +438,11 @@ public final class WebSocketServer {
             }
             admittedHere = true;
             Optional<String> protocol = selectProtocol(route, head.headers());
+            Optional<String> extensions = options.compression()
+                    ? PerMessageDeflate.accept(head.headers()) : Optional.empty();
             long maxMessageSize = route.options().maxMessageSize().orElse(options.maxMessageSize());
             try {
-                connection.output().write(ServerHandshake.switchingProtocols(accept, protocol));
+                connection.output().write(ServerHandshake.switchingProtocols(accept, protocol, extensions));
                 connection.output().flush();
             } catch (IOException e) {
                 LOG.log(Level.DEBUG, "{0}: handshake response not written: {1}", connection.remoteAddress(), e.toString());
@@ -449,7 +452,7 @@ public final class WebSocketServer {
                 return null; // the deadline fired and closed the connection
             }
             WebSocketSession session = new WebSocketSession(connection, in, false, request, protocol,
-                    options.sessionConfig(maxMessageSize), () -> { });
+                    extensions.isPresent(), options.sessionConfig(maxMessageSize), () -> { });
             admittedHere = false; // handed over to the caller
             return new Upgrade(route, request, session);
         } finally {

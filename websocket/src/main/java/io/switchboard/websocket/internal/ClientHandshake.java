@@ -108,6 +108,11 @@ public final class ClientHandshake {
 
     /** The upgrade request's head; user headers override defaults but not the mandatory fields. */
     public static Headers requestHeaders(Url url, String key, Headers user) {
+        return requestHeaders(url, key, user, false);
+    }
+
+    /** As {@link #requestHeaders(Url, String, Headers)}, offering permessage-deflate if asked. */
+    public static Headers requestHeaders(Url url, String key, Headers user, boolean offerDeflate) {
         Headers.Builder h = Headers.builder()
                 .add("Host", url.hostHeader())
                 .add("User-Agent", USER_AGENT);
@@ -121,11 +126,14 @@ public final class ClientHandshake {
                 h.add(name, value);
             }
         });
-        return h.add("Upgrade", "websocket")
+        h.add("Upgrade", "websocket")
                 .add("Connection", "Upgrade")
                 .add("Sec-WebSocket-Key", key)
-                .add("Sec-WebSocket-Version", WebSocketProtocol.VERSION)
-                .build();
+                .add("Sec-WebSocket-Version", WebSocketProtocol.VERSION);
+        if (offerDeflate) {
+            h.add("Sec-WebSocket-Extensions", PerMessageDeflate.CLIENT_OFFER);
+        }
+        return h.build();
     }
 
     /** Serialises {@code GET target HTTP/1.1} and {@code headers}. */
@@ -143,6 +151,16 @@ public final class ClientHandshake {
      * @throws Failure describing the first problem found
      */
     public static Optional<String> validateResponse(HttpHead head, String key, List<String> offered) {
+        return validateResponse(head, key, offered, false);
+    }
+
+    /**
+     * Like {@link #validateResponse(HttpHead, String, List)}, where {@code deflateOffered} says
+     * whether {@link PerMessageDeflate#CLIENT_OFFER} was sent; then an agreeing extensions
+     * header is accepted (see {@link PerMessageDeflate#agreed}).
+     */
+    public static Optional<String> validateResponse(HttpHead head, String key, List<String> offered,
+            boolean deflateOffered) {
         String[] parts = head.startLine().split(" ", 3);
         if (parts.length < 2 || !parts[0].startsWith("HTTP/1.") || parts[1].length() != 3) {
             throw new Failure(Outcome.BAD_RESPONSE, "malformed status line: " + head.startLine(), 0, Headers.empty());
@@ -171,8 +189,15 @@ public final class ClientHandshake {
                     status, headers);
         }
         if (headers.contains("Sec-WebSocket-Extensions")) {
-            throw new Failure(Outcome.NEGOTIATION_FAILED, "server selected extensions "
-                    + headers.all("Sec-WebSocket-Extensions") + " that were not offered", status, headers);
+            if (!deflateOffered) {
+                throw new Failure(Outcome.NEGOTIATION_FAILED, "server selected extensions "
+                        + headers.all("Sec-WebSocket-Extensions") + " that were not offered", status, headers);
+            }
+            try {
+                PerMessageDeflate.agreed(headers);
+            } catch (IllegalArgumentException e) {
+                throw new Failure(Outcome.NEGOTIATION_FAILED, e.getMessage(), status, headers);
+            }
         }
         List<String> chosen = headers.all("Sec-WebSocket-Protocol");
         if (chosen.isEmpty()) {

@@ -1,6 +1,7 @@
 package io.switchboard.websocket.internal;
 
 import static io.switchboard.websocket.internal.WebSocketProtocol.B0_FLAG_FIN;
+import static io.switchboard.websocket.internal.WebSocketProtocol.B0_FLAG_RSV1;
 import static io.switchboard.websocket.internal.WebSocketProtocol.B0_MASK_OPCODE;
 import static io.switchboard.websocket.internal.WebSocketProtocol.B0_MASK_RSV;
 import static io.switchboard.websocket.internal.WebSocketProtocol.B1_FLAG_MASK;
@@ -61,6 +62,13 @@ public final class FrameReader {
     private final Utf8Validator utf8 = new Utf8Validator();
     private final byte[] header = new byte[8];
 
+    /** Whether permessage-deflate was negotiated, so RSV1 marks compressed messages. */
+    private final boolean inflate;
+    /** The zlib stream of the compressed message being assembled; null otherwise. */
+    private java.util.zip.Inflater inflater;
+    /** Compressed bytes read per step; allocated on the first compressed message. */
+    private byte[] compressedChunk;
+
     /** Opcode of the message being assembled (text or binary), or -1 between messages. */
     private int messageOpcode = -1;
     /** Payload of the message being assembled; its first {@code messageLength} bytes are valid. */
@@ -73,6 +81,15 @@ public final class FrameReader {
      * @param maxMessageSize the largest message payload accepted; larger ones fail with 1009
      */
     public FrameReader(InputStream in, boolean isClient, long maxMessageSize, Callback callback) {
+        this(in, isClient, maxMessageSize, false, callback);
+    }
+
+    /**
+     * @param inflate whether permessage-deflate (RFC 7692) was negotiated: RSV1 on the first
+     *     frame of a message then marks it compressed
+     */
+    public FrameReader(InputStream in, boolean isClient, long maxMessageSize, boolean inflate, Callback callback) {
+        this.inflate = inflate;
         this.in = in;
         this.isClient = isClient;
         this.maxMessageSize = Math.min(maxMessageSize, Integer.MAX_VALUE - 8);
@@ -94,9 +111,19 @@ public final class FrameReader {
             int b1 = header[1] & 0xFF;
             boolean fin = (b0 & B0_FLAG_FIN) != 0;
             int opcode = b0 & B0_MASK_OPCODE;
-            if ((b0 & B0_MASK_RSV) != 0) {
-                throw ProtocolException.protocolError("reserved bits set (0x"
-                        + Integer.toHexString(b0 & B0_MASK_RSV) + ") but no extension was negotiated");
+            int rsv = b0 & B0_MASK_RSV;
+            boolean compressed = false;
+            if (rsv != 0) {
+                if (!inflate) {
+                    throw ProtocolException.protocolError("reserved bits set (0x"
+                            + Integer.toHexString(rsv) + ") but no extension was negotiated");
+                }
+                if (rsv != B0_FLAG_RSV1 || (opcode != OPCODE_TEXT && opcode != OPCODE_BINARY)) {
+                    throw ProtocolException.protocolError("reserved bits 0x" + Integer.toHexString(rsv) + " on a "
+                            + WebSocketProtocol.opcodeName(opcode) + " frame; permessage-deflate allows only RSV1 "
+                            + "on the first frame of a message");
+                }
+                compressed = true;
             }
             boolean masked = (b1 & B1_FLAG_MASK) != 0;
             if (masked == isClient) {
@@ -138,6 +165,9 @@ public final class FrameReader {
                     messageOpcode = opcode;
                     messageLength = 0;
                     utf8.reset();
+                    if (compressed) {
+                        inflater = PerMessageDeflate.borrowInflater();
+                    }
                     Message m = data(fin, length, masked, maskKey);
                     if (m != null) {
                         return m;
@@ -208,6 +238,9 @@ public final class FrameReader {
 
     /** Appends one data frame's payload; returns the message if the frame was final. */
     private Message data(boolean fin, long length, boolean masked, int maskKey) throws IOException {
+        if (inflater != null) {
+            return compressedData(fin, length, masked, maskKey);
+        }
         if (messageLength + length > maxMessageSize) {
             throw new ProtocolException(CloseStatus.MESSAGE_TOO_BIG, "message of at least "
                     + (messageLength + length) + " bytes exceeds the limit of " + maxMessageSize);
@@ -228,9 +261,73 @@ public final class FrameReader {
             messageLength += step;
             remaining -= step;
         }
+        return fin ? complete() : null;
+    }
+
+    /**
+     * Inflates one frame of a compressed message (RFC 7692 §7.2.2) chunk by chunk, checking the
+     * size limit and UTF-8 on the inflated bytes as they appear, so a compression bomb costs at
+     * most the limit.
+     */
+    private Message compressedData(boolean fin, long length, boolean masked, int maskKey) throws IOException {
+        if (length > maxMessageSize + 1024) { // deflate never grows data by this much
+            throw new ProtocolException(CloseStatus.MESSAGE_TOO_BIG, "compressed frame of " + length
+                    + " bytes exceeds the limit of " + maxMessageSize);
+        }
+        if (compressedChunk == null) {
+            compressedChunk = new byte[CHUNK];
+        }
+        long remaining = length;
+        int keyIndex = 0;
+        while (remaining > 0) {
+            int step = (int) Math.min(remaining, CHUNK);
+            readFully(compressedChunk, 0, step);
+            if (masked) {
+                keyIndex = WebSocketProtocol.toggleMask(compressedChunk, 0, step, maskKey, keyIndex);
+            }
+            inflateInto(compressedChunk, 0, step);
+            remaining -= step;
+        }
         if (!fin) {
             return null;
         }
+        inflateInto(PerMessageDeflate.TAIL, 0, PerMessageDeflate.TAIL.length);
+        PerMessageDeflate.release(inflater);
+        inflater = null;
+        return complete();
+    }
+
+    private void inflateInto(byte[] input, int offset, int length) {
+        inflater.setInput(input, offset, length);
+        boolean text = messageOpcode == OPCODE_TEXT;
+        try {
+            while (true) {
+                if (messageLength == message.length) {
+                    int grown = (int) Math.min(Math.max(message.length * 2L, 4096), maxMessageSize + 1);
+                    message = Arrays.copyOf(message, grown);
+                }
+                int n = inflater.inflate(message, messageLength, message.length - messageLength);
+                if (n > 0) {
+                    if (messageLength + n > maxMessageSize) {
+                        throw new ProtocolException(CloseStatus.MESSAGE_TOO_BIG, "compressed message inflates to more than "
+                                + maxMessageSize + " bytes");
+                    }
+                    if (text && utf8.feed(message, messageLength, n) != -1) {
+                        throw ProtocolException.invalidPayload("text message is not valid UTF-8");
+                    }
+                    messageLength += n;
+                } else if (inflater.needsInput() || inflater.finished() || inflater.needsDictionary()) {
+                    return;
+                }
+            }
+        } catch (java.util.zip.DataFormatException e) {
+            throw ProtocolException.invalidPayload("compressed message is not valid deflate data: " + e.getMessage());
+        }
+    }
+
+    /** Builds the message assembled so far and resets for the next one. */
+    private Message complete() {
+        boolean text = messageOpcode == OPCODE_TEXT;
         if (text && !utf8.isComplete()) {
             throw ProtocolException.invalidPayload("text message ends inside a UTF-8 sequence");
         }

@@ -44,12 +44,20 @@ public final class FrameWriter {
 
     /** Writes one frame carrying {@code length} bytes of {@code payload} from {@code offset}. */
     public void writeFrame(int opcode, boolean fin, byte[] payload, int offset, int length) throws IOException {
+        writeFrame(opcode, fin, false, payload, offset, length);
+    }
+
+    /**
+     * Writes one frame; {@code rsv1} marks the first frame of a compressed message (RFC 7692).
+     */
+    public void writeFrame(int opcode, boolean fin, boolean rsv1, byte[] payload, int offset, int length)
+            throws IOException {
         if (scratch == null) {
             scratch = new byte[SCRATCH_SIZE];
         }
         boolean masked = random != null;
         int h = 0;
-        scratch[h++] = (byte) ((fin ? B0_FLAG_FIN : 0) | opcode);
+        scratch[h++] = (byte) ((fin ? B0_FLAG_FIN : 0) | (rsv1 ? WebSocketProtocol.B0_FLAG_RSV1 : 0) | opcode);
         int maskBit = masked ? B1_FLAG_MASK : 0;
         if (length <= PAYLOAD_CONTROL_MAX) {
             scratch[h++] = (byte) (maskBit | length);

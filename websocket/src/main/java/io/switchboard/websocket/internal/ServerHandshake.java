@@ -154,12 +154,18 @@ public final class ServerHandshake {
 
     /** The 101 response (§4.2.2 item 5). */
     public static byte[] switchingProtocols(String accept, Optional<String> subProtocol) {
+        return switchingProtocols(accept, subProtocol, Optional.empty());
+    }
+
+    /** The 101 response (§4.2.2 item 5) with the agreed extensions, if any. */
+    public static byte[] switchingProtocols(String accept, Optional<String> subProtocol, Optional<String> extensions) {
         StringBuilder sb = new StringBuilder(160)
                 .append("HTTP/1.1 101 Switching Protocols\r\n")
                 .append("Upgrade: websocket\r\n")
                 .append("Connection: Upgrade\r\n")
                 .append("Sec-WebSocket-Accept: ").append(accept).append("\r\n");
         subProtocol.ifPresent(p -> sb.append("Sec-WebSocket-Protocol: ").append(p).append("\r\n"));
+        extensions.ifPresent(e -> sb.append("Sec-WebSocket-Extensions: ").append(e).append("\r\n"));
         return sb.append("\r\n").toString().getBytes(StandardCharsets.ISO_8859_1);
     }
 

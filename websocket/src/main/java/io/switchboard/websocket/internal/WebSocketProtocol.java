@@ -18,6 +18,8 @@ public final class WebSocketProtocol {
 
     /** §5.2 first byte: final fragment. */
     static final int B0_FLAG_FIN = 0x80;
+    /** RFC 7692 §6: RSV1 marks the first frame of a compressed message. */
+    static final int B0_FLAG_RSV1 = 0x40;
     /** §5.2 first byte: the three reserved bits, meaningful only with an extension. */
     static final int B0_MASK_RSV = 0x70;
     /** §5.2 first byte: the opcode. */

@@ -55,6 +55,8 @@ public final class WebSocketSession implements WebSocket, FrameReader.Callback {
     private final Request request;
     private final Optional<String> subProtocol;
     private final SessionConfig config;
+    /** Whether data messages of {@link PerMessageDeflate#MIN_COMPRESSED_LENGTH} bytes or more are compressed. */
+    private final boolean deflate;
     private final FrameReader reader;
     private final FrameWriter writer;
     private final ReentrantLock readLock = new ReentrantLock();
@@ -100,6 +102,15 @@ public final class WebSocketSession implements WebSocket, FrameReader.Callback {
      */
     public WebSocketSession(Connection connection, InputStream input, boolean isClient, Request request,
             Optional<String> subProtocol, SessionConfig config, Runnable onTerminated) {
+        this(connection, input, isClient, request, subProtocol, false, config, onTerminated);
+    }
+
+    /**
+     * @param deflate whether permessage-deflate (RFC 7692, no context takeover) was negotiated
+     */
+    public WebSocketSession(Connection connection, InputStream input, boolean isClient, Request request,
+            Optional<String> subProtocol, boolean deflate, SessionConfig config, Runnable onTerminated) {
+        this.deflate = deflate;
         this.connection = connection;
         this.input = new FilterInputStream(input) {
             @Override
@@ -121,7 +132,7 @@ public final class WebSocketSession implements WebSocket, FrameReader.Callback {
         this.subProtocol = subProtocol;
         this.config = config;
         this.onTerminated = onTerminated;
-        this.reader = new FrameReader(this.input, isClient, config.maxMessageSize(), this);
+        this.reader = new FrameReader(this.input, isClient, config.maxMessageSize(), deflate, this);
         this.writer = new FrameWriter(connection.output(), isClient ? new SecureRandom() : null);
         if (config.needsWatchdog()) {
             nextPingAt = System.nanoTime() + config.pingInterval().toNanos();
@@ -221,13 +232,20 @@ public final class WebSocketSession implements WebSocket, FrameReader.Callback {
         }
     }
 
-    /** Writes one frame under writeLock with the write deadline armed. */
+    /** Writes one frame under writeLock with the write deadline armed, compressed if agreed. */
     private boolean write(int opcode, byte[] payload, int offset, int length) {
+        boolean compress = deflate && !WebSocketProtocol.isControl(opcode)
+                && length >= PerMessageDeflate.MIN_COMPRESSED_LENGTH;
+        if (compress) {
+            payload = PerMessageDeflate.deflate(payload, offset, length);
+            offset = 0;
+            length = payload.length;
+        }
         if (!config.writeTimeout().isZero()) {
             writeDeadline = System.nanoTime() + config.writeTimeout().toNanos();
         }
         try {
-            writer.writeFrame(opcode, true, payload, offset, length);
+            writer.writeFrame(opcode, true, compress, payload, offset, length);
             return true;
         } catch (IOException e) {
             LOG.log(Level.DEBUG, "{0}: write failed: {1}", this, e.toString());
