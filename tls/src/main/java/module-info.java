@@ -1,7 +1,17 @@
 /**
- * TLS for Switchboard. So far it holds the PEM reader that the TLS server and client will
- * build their key material from; the TLS service itself arrives with its own issue.
+ * TLS for Switchboard: server and client {@link io.switchboard.api.spi.Transport}s over the
+ * JDK's {@code SSLSocket}, built from PEM certificate and key files. Provides the default
+ * {@code wss://} client transport (JDK trust store, verification on) to {@code ServiceLoader};
+ * exports {@code io.switchboard.tls} for servers and configured clients. In a framework, its
+ * activator registers a TLS server transport when the framework properties name a certificate.
  */
 module io.switchboard.tls {
-    requires io.switchboard.api;
+    requires transitive io.switchboard.api;
+    requires static osgi.core;
+    requires static org.osgi.annotation.bundle;
+    requires static org.osgi.annotation.versioning;
+
+    exports io.switchboard.tls;
+
+    provides io.switchboard.api.spi.Transport with io.switchboard.tls.internal.DefaultTlsTransport;
 }

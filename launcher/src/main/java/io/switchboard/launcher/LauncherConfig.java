@@ -34,12 +34,14 @@ import java.util.regex.Pattern;
  * @param readTimeout silence after which a session closes with 1001 (zero: never)
  * @param writeTimeout how long a blocked write may last (zero: forever)
  * @param maxSessions the most open sessions; beyond it 503 (zero: unlimited)
+ * @param compression whether permessage-deflate is accepted
  * @param scanInterval how often the deploy folder is scanned
  * @param quietPeriod how long a jar must stay unchanged before it is deployed
  */
 record LauncherConfig(String host, int port, Path deploy, Path cache, Level logLevel, long maxMessageSize,
         Duration closeTimeout, Duration handshakeTimeout, Duration drainTimeout, Duration pingInterval,
-        int maxMissedPongs, Duration readTimeout, Duration writeTimeout, int maxSessions, Duration scanInterval,
+        int maxMissedPongs, Duration readTimeout, Duration writeTimeout, int maxSessions, boolean compression,
+        Duration scanInterval,
         Duration quietPeriod) {
 
     /** A bad flag or value; the launcher prints the message and exits with 2. */
@@ -69,6 +71,7 @@ record LauncherConfig(String host, int port, Path deploy, Path cache, Level logL
         setting("read-timeout", "300s", "silence before closing with 1001 'read timeout', 0 = off (ms, s)");
         setting("write-timeout", "30s", "a write blocked this long drops the connection, 0 = off (ms, s)");
         setting("max-sessions", "0", "most open sessions, beyond it 503; 0 = unlimited");
+        setting("compression", "false", "accept permessage-deflate offers (true or false)");
         setting("scan-interval", "250ms", "how often the deploy folder is scanned (ms, s)");
         setting("quiet-period", "500ms", "a jar must stay unchanged this long before it is deployed (ms, s)");
     }
@@ -170,6 +173,7 @@ record LauncherConfig(String host, int port, Path deploy, Path cache, Level logL
                 duration(values, "read-timeout", true),
                 duration(values, "write-timeout", true),
                 (int) number(values, "max-sessions", 0, Integer.MAX_VALUE),
+                bool(values, "compression"),
                 duration(values, "scan-interval", false),
                 duration(values, "quiet-period", true));
     }
@@ -235,6 +239,15 @@ record LauncherConfig(String host, int port, Path deploy, Path cache, Level logL
                 + (zeroAllowed ? "" : ", above zero") + ")");
     }
 
+    private static boolean bool(Map<String, String> values, String name) throws ConfigException {
+        String v = values.get(name);
+        return switch (v.toLowerCase(Locale.ROOT)) {
+            case "true", "yes", "on" -> true;
+            case "false", "no", "off" -> false;
+            default -> throw new ConfigException("invalid value for --" + name + ": '" + v + "' (expected true or false)");
+        };
+    }
+
     private static Level level(String v) throws ConfigException {
         return switch (v.toUpperCase(Locale.ROOT)) {
             case "ERROR", "SEVERE" -> Level.SEVERE;
@@ -260,6 +273,7 @@ record LauncherConfig(String host, int port, Path deploy, Path cache, Level logL
                 Map.entry("switchboard.maxMissedPongs", Integer.toString(maxMissedPongs)),
                 Map.entry("switchboard.readTimeout", Long.toString(readTimeout.toMillis())),
                 Map.entry("switchboard.writeTimeout", Long.toString(writeTimeout.toMillis())),
-                Map.entry("switchboard.maxSessions", Integer.toString(maxSessions)));
+                Map.entry("switchboard.maxSessions", Integer.toString(maxSessions)),
+                Map.entry("switchboard.compression", Boolean.toString(compression)));
     }
 }

@@ -45,7 +45,7 @@ class LauncherConfigTest {
         LauncherConfig c = parse();
         assertEquals(new LauncherConfig("0.0.0.0", 8080, Path.of("handlers"), Path.of("felix-cache"), Level.INFO,
                 16L * 1024 * 1024, Duration.ofSeconds(5), Duration.ofSeconds(10), Duration.ofSeconds(30),
-                Duration.ofSeconds(30), 0, Duration.ofSeconds(300), Duration.ofSeconds(30), 0,
+                Duration.ofSeconds(30), 0, Duration.ofSeconds(300), Duration.ofSeconds(30), 0, false,
                 Duration.ofMillis(250), Duration.ofMillis(500)), c);
     }
 
@@ -60,7 +60,7 @@ class LauncherConfigTest {
                 "--write-timeout", "0s", "--max-sessions=100", "--scan-interval", "1m", "--quiet-period=0ms");
         assertEquals(new LauncherConfig("127.0.0.1", 8080, Path.of("d"), Path.of("c"), Level.FINE, 65536,
                 Duration.ofSeconds(2), Duration.ofMillis(750), Duration.ZERO, Duration.ZERO, 3, Duration.ofMinutes(1),
-                Duration.ZERO, 100, Duration.ofMinutes(1), Duration.ZERO), c);
+                Duration.ZERO, 100, false, Duration.ofMinutes(1), Duration.ZERO), c);
     }
 
     @Test
@@ -201,12 +201,20 @@ class LauncherConfigTest {
         LauncherConfig c = parse("--host", "127.0.0.1", "--port", "9000", "--max-message-size", "1KiB",
                 "--close-timeout", "2s", "--handshake-timeout", "3s", "--drain-timeout", "1500ms",
                 "--ping-interval", "4s", "--max-missed-pongs", "2", "--read-timeout", "5s", "--write-timeout", "6s",
-                "--max-sessions", "7");
+                "--max-sessions", "7", "--compression", "on");
         assertEquals(Map.ofEntries(Map.entry("switchboard.host", "127.0.0.1"), Map.entry("switchboard.port", "9000"),
                 Map.entry("switchboard.maxMessageSize", "1024"), Map.entry("switchboard.closeTimeout", "2000"),
                 Map.entry("switchboard.handshakeTimeout", "3000"), Map.entry("switchboard.drainTimeout", "1500"),
                 Map.entry("switchboard.pingInterval", "4000"), Map.entry("switchboard.maxMissedPongs", "2"),
                 Map.entry("switchboard.readTimeout", "5000"), Map.entry("switchboard.writeTimeout", "6000"),
-                Map.entry("switchboard.maxSessions", "7")), c.frameworkProperties());
+                Map.entry("switchboard.maxSessions", "7"), Map.entry("switchboard.compression", "true")),
+                c.frameworkProperties());
+    }
+
+    @Test
+    void compressionTakesABooleanAndRejectsAnythingElse() throws ConfigException {
+        assertEquals(false, parse().compression());
+        assertEquals(true, parse("--compression=true").compression());
+        assertOneLineNaming("--compression", rejected("--compression", "maybe"));
     }
 }

@@ -51,6 +51,7 @@ public final class WebSocketActivator implements BundleActivator {
         setIfPresent(context, "switchboard.readTimeout", v -> b.readTimeout(Duration.ofMillis(Long.parseLong(v))));
         setIfPresent(context, "switchboard.writeTimeout", v -> b.writeTimeout(Duration.ofMillis(Long.parseLong(v))));
         setIfPresent(context, "switchboard.maxSessions", v -> b.maxSessions(Integer.parseInt(v)));
+        setIfPresent(context, "switchboard.compression", v -> b.compression(Boolean.parseBoolean(v)));
         WebSocketOptions options = b.build();
 
         HandlerWhiteboard whiteboard = new HandlerWhiteboard(context);

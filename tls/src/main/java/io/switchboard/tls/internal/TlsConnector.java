@@ -1,0 +1,111 @@
+package io.switchboard.tls.internal;
+
+import io.switchboard.api.spi.Connection;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.SocketAddress;
+import java.net.SocketException;
+import java.security.GeneralSecurityException;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import javax.net.ssl.KeyManager;
+import javax.net.ssl.SNIHostName;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLParameters;
+import javax.net.ssl.SSLSocket;
+import javax.net.ssl.SSLSocketFactory;
+import javax.net.ssl.X509TrustManager;
+
+/**
+ * Opens client TLS connections: TCP connect, then the handshake on the calling thread with SNI
+ * for host names and, when host-name verification is on, endpoint identification ("HTTPS",
+ * RFC 2818 / RFC 6125) against the host string of the address. Immutable and thread-safe.
+ */
+public final class TlsConnector {
+
+    /** What the client was configured with; immutable. */
+    public record Config(X509TrustManager trust, boolean verifyHostName, KeyMaterial clientKey,
+            List<String> protocols, List<String> cipherSuites, Duration handshakeTimeout) {
+        public Config {
+            protocols = List.copyOf(protocols);
+            cipherSuites = List.copyOf(cipherSuites);
+        }
+    }
+
+    private final Config config;
+    private final SSLSocketFactory factory;
+
+    /** @throws IllegalArgumentException for an unsupported protocol or cipher suite */
+    public TlsConnector(Config config) {
+        this.config = config;
+        try {
+            SSLContext context = SSLContext.getInstance("TLS");
+            KeyManager[] keys = config.clientKey() == null ? null : new KeyManager[] {config.clientKey().keyManager()};
+            context.init(keys, new X509TrustManager[] {config.trust()}, new SecureRandom());
+            SSLParameters supported = context.getSupportedSSLParameters();
+            for (String p : config.protocols()) {
+                if (!Arrays.asList(supported.getProtocols()).contains(p)) {
+                    throw new IllegalArgumentException("unsupported TLS protocol " + p + "; this JDK supports "
+                            + Arrays.toString(supported.getProtocols()));
+                }
+            }
+            for (String c : config.cipherSuites()) {
+                if (!Arrays.asList(supported.getCipherSuites()).contains(c)) {
+                    throw new IllegalArgumentException("unsupported TLS cipher suite " + c);
+                }
+            }
+            this.factory = context.getSocketFactory();
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("the JDK cannot create a TLS context: " + e, e);
+        }
+    }
+
+    /**
+     * Connects to {@code address} within {@code timeout} and completes the TLS handshake within
+     * the handshake timeout.
+     *
+     * @throws javax.net.ssl.SSLException if the handshake fails (untrusted, wrong name, ...)
+     */
+    public Connection connect(SocketAddress address, Duration timeout) throws IOException {
+        if (!(address instanceof InetSocketAddress inet)) {
+            // SSLSocket runs over TCP only (a Unix-domain socket has no java.net.Socket to layer on).
+            throw new SocketException("TLS needs a TCP address (host and port), not " + address);
+        }
+        Socket raw = new Socket();
+        try {
+            raw.connect(inet, Math.toIntExact(Math.min(timeout.toMillis(), Integer.MAX_VALUE)));
+            raw.setTcpNoDelay(true);
+            String host = inet.getHostString();
+            SSLSocket socket = (SSLSocket) factory.createSocket(raw, host, inet.getPort(), false);
+            SSLParameters parameters = socket.getSSLParameters();
+            parameters.setProtocols(config.protocols().toArray(String[]::new));
+            if (!config.cipherSuites().isEmpty()) {
+                parameters.setCipherSuites(config.cipherSuites().toArray(String[]::new));
+            }
+            if (!isAddressLiteral(host)) {
+                try {
+                    parameters.setServerNames(List.of(new SNIHostName(host)));
+                } catch (IllegalArgumentException notAHostName) {
+                    // RFC 6066 §3 allows only DNS host names; send none for anything else.
+                }
+            }
+            if (config.verifyHostName()) {
+                parameters.setEndpointIdentificationAlgorithm("HTTPS");
+            }
+            socket.setSSLParameters(parameters);
+            Handshakes.complete(socket, raw, config.handshakeTimeout());
+            return new TlsConnection(socket, raw);
+        } catch (IOException | RuntimeException e) {
+            raw.close();
+            throw e;
+        }
+    }
+
+    /** IPv6 literals contain a colon; IPv4 literals are digits and dots (RFC 6066 §3: no SNI). */
+    private static boolean isAddressLiteral(String host) {
+        return host.indexOf(':') >= 0 || host.chars().allMatch(c -> c == '.' || (c >= '0' && c <= '9'));
+    }
+}
