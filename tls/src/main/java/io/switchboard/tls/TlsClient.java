@@ -40,10 +40,10 @@ import javax.net.ssl.X509TrustManager;
  */
 public final class TlsClient implements Transport {
 
-    /** The protocols enabled by default: TLS 1.3 and 1.2 only. */
-    public static final List<String> DEFAULT_PROTOCOLS = List.of("TLSv1.3", "TLSv1.2");
-    /** How long a TLS handshake may take in total by default. */
-    public static final Duration DEFAULT_HANDSHAKE_TIMEOUT = Duration.ofSeconds(10);
+    /** The protocols enabled by default: the server's, {@link TlsServer#DEFAULT_PROTOCOLS}. */
+    public static final List<String> DEFAULT_PROTOCOLS = TlsServer.DEFAULT_PROTOCOLS;
+    /** How long a TLS handshake may take in total by default: {@link TlsServer#DEFAULT_HANDSHAKE_TIMEOUT}. */
+    public static final Duration DEFAULT_HANDSHAKE_TIMEOUT = TlsServer.DEFAULT_HANDSHAKE_TIMEOUT;
 
     private final TlsConnector connector;
 

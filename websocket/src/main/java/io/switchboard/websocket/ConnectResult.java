@@ -1,7 +1,12 @@
 package io.switchboard.websocket;
 
 import io.switchboard.api.Headers;
+import java.security.cert.CertPathBuilderException;
+import java.security.cert.CertPathValidatorException;
+import java.security.cert.CertificateException;
+import java.util.List;
 import java.util.Objects;
+import javax.net.ssl.SSLException;
 
 /**
  * What {@link WebSocketClient#connect()} achieved: {@link Outcome#CONNECTED}, or the reason it
@@ -36,7 +41,26 @@ public final class ConnectResult {
         NEGOTIATION_FAILED,
         /** The response was not valid HTTP. */
         BAD_RESPONSE,
+        /**
+         * The TLS handshake failed for a reason other than the three below, e.g. no protocol
+         * version or cipher suite in common, or the peer does not speak TLS.
+         */
+        TLS_HANDSHAKE_FAILED,
+        /** The server's certificate chain does not lead to a trusted CA (or is expired). */
+        TLS_UNTRUSTED,
+        /** The server's certificate is trusted but not issued for the host name or address. */
+        TLS_HOSTNAME_MISMATCH,
+        /** The server refused the client certificate, or required one the client did not send. */
+        TLS_CLIENT_CERT_REJECTED,
     }
+
+    /** How the JDK words an alert from the peer, e.g. "(bad_certificate) Received fatal alert: bad_certificate". */
+    private static final String RECEIVED_ALERT = "Received fatal alert: ";
+
+    /** TLS alerts a server sends when it refuses the client's certificate (RFC 8446 §6.2). */
+    private static final List<String> CLIENT_CERT_ALERTS = List.of(
+            "bad_certificate", "certificate_required", "certificate_unknown", "unknown_ca",
+            "certificate_expired", "certificate_revoked", "unsupported_certificate");
 
     private final Outcome outcome;
     private final String message;
@@ -52,6 +76,32 @@ public final class ConnectResult {
 
     static ConnectResult failed(Outcome outcome, String message) {
         return new ConnectResult(outcome, message, 0, Headers.empty());
+    }
+
+    /**
+     * Classifies a TLS failure of a connect attempt to {@code peer} by its cause chain: a
+     * certificate path that cannot be built or validated is untrusted; a certificate error
+     * about subject alternative names is a host-name mismatch; a certificate alert received
+     * from the server means it refused our certificate; anything else is a failed handshake.
+     */
+    static ConnectResult tlsFailed(SSLException e, String peer) {
+        String detail = e.getMessage() == null ? e.toString() : e.getMessage();
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof CertPathBuilderException || t instanceof CertPathValidatorException) {
+                return failed(Outcome.TLS_UNTRUSTED, "the certificate of " + peer + " is not trusted: " + detail);
+            }
+            String m = t.getMessage() == null ? "" : t.getMessage();
+            if (t instanceof CertificateException
+                    && (m.startsWith("No subject alternative") || m.startsWith("No name matching"))) {
+                return failed(Outcome.TLS_HOSTNAME_MISMATCH, "the certificate of " + peer
+                        + " does not match its name: " + detail);
+            }
+            int alert = m.indexOf(RECEIVED_ALERT);
+            if (alert >= 0 && CLIENT_CERT_ALERTS.contains(m.substring(alert + RECEIVED_ALERT.length()).strip())) {
+                return failed(Outcome.TLS_CLIENT_CERT_REJECTED, peer + " refused the client certificate: " + detail);
+            }
+        }
+        return failed(Outcome.TLS_HANDSHAKE_FAILED, "TLS handshake with " + peer + " failed: " + detail);
     }
 
     /** Whether the client is connected now (also true for {@link Outcome#ALREADY_CONNECTED}). */

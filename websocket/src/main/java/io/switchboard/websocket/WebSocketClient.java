@@ -35,6 +35,7 @@ import java.util.Optional;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.ReentrantLock;
+import javax.net.ssl.SSLException;
 
 /**
  * A WebSocket client with the same blocking API as the server side.
@@ -46,6 +47,12 @@ import java.util.concurrent.locks.ReentrantLock;
  * Message reply = client.read();
  * client.close();
  * }</pre>
+ *
+ * <p>A {@code wss://} URL (default port 443) connects over a secure transport: the one given to
+ * the constructor, or else the first {@linkplain Transport#isSecure() secure} one found through
+ * {@code ServiceLoader} (the {@code io.switchboard.tls} module provides one that verifies the
+ * server against the JDK's default trust store and the URL's host name). TLS failures have
+ * outcomes of their own, e.g. {@link Outcome#TLS_UNTRUSTED}.
  *
  * <p>An invalid URL does not throw: the client is {@linkplain #isValid() invalid} and {@link
  * #connect()} reports {@link Outcome#INVALID_URL} with the reason. Before a successful
@@ -72,7 +79,7 @@ public final class WebSocketClient implements WebSocket {
     /** The current connection, replaced by each successful connect(); null before the first. */
     private volatile WebSocketSession session;
 
-    /** A client for {@code url} ({@code ws://host[:port]/path[?query]}). */
+    /** A client for {@code url} ({@code ws://} or {@code wss://host[:port]/path[?query]}). */
     public WebSocketClient(String url) {
         this(url, Headers.empty());
     }
@@ -96,9 +103,6 @@ public final class WebSocketClient implements WebSocket {
         String reason = null;
         try {
             p = Url.parse(url);
-            if (p.secure()) {
-                reason = "wss:// needs TLS, which this build does not provide yet: " + url;
-            }
         } catch (IllegalArgumentException e) {
             reason = e.getMessage();
         }
@@ -106,7 +110,11 @@ public final class WebSocketClient implements WebSocket {
         this.invalidReason = reason;
     }
 
-    /** A client with {@code options} over {@code transport}. */
+    /**
+     * A client with {@code options} over {@code transport}, which must be {@linkplain
+     * Transport#isSecure() secure} for a {@code wss://} URL and plain for {@code ws://} (else
+     * {@link #connect()} reports {@link Outcome#INVALID_URL}).
+     */
     public WebSocketClient(String url, Headers headers, WebSocketOptions options, Transport transport) {
         this(url, headers, options);
         this.transport = Objects.requireNonNull(transport, "transport");
@@ -145,7 +153,10 @@ public final class WebSocketClient implements WebSocket {
                 return new ConnectResult(Outcome.ALREADY_CONNECTED, "already connected to " + url, 101, Headers.empty());
             }
             if (transport == null) {
-                transport = Transports.find();
+                transport = Transports.find(parsed.secure());
+            } else if (transport.isSecure() != parsed.secure()) {
+                return ConnectResult.failed(Outcome.INVALID_URL, url + " needs a " + (parsed.secure() ? "secure" : "plain")
+                        + " transport, but " + transport + " is " + (transport.isSecure() ? "secure" : "plain"));
             }
             SocketAddress address;
             if (options.unixSocket().isPresent()) {
@@ -163,8 +174,10 @@ public final class WebSocketClient implements WebSocket {
             } catch (ConnectException e) {
                 return ConnectResult.failed(Outcome.REFUSED, "connection refused by " + address + ": " + e.getMessage());
             } catch (SocketTimeoutException e) {
-                return ConnectResult.failed(Outcome.TIMEOUT, "no TCP connection to " + address + " within "
-                        + options.connectTimeout().toMillis() + " ms");
+                return ConnectResult.failed(Outcome.TIMEOUT, "no connection to " + address + " within its timeout: "
+                        + e.getMessage());
+            } catch (SSLException e) {
+                return ConnectResult.tlsFailed(e, address.toString());
             } catch (IOException e) {
                 return ConnectResult.failed(Outcome.IO_ERROR, "cannot connect to " + address + ": " + e);
             }
@@ -222,6 +235,13 @@ public final class WebSocketClient implements WebSocket {
                         + options.handshakeTimeout().toMillis() + " ms");
             }
             return ConnectResult.failed(Outcome.BAD_RESPONSE, "server closed the connection during the handshake");
+        } catch (SSLException e) {
+            if (timedOut.get()) {
+                return ConnectResult.failed(Outcome.TIMEOUT, "no complete handshake response within "
+                        + options.handshakeTimeout().toMillis() + " ms");
+            }
+            // TLS 1.3: a refused client certificate is reported after our side finished the TLS handshake.
+            return ConnectResult.tlsFailed(e, connection.remoteAddress().toString());
         } catch (IOException e) {
             if (timedOut.get()) {
                 return ConnectResult.failed(Outcome.TIMEOUT, "no complete handshake response within "

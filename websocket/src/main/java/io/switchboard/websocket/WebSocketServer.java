@@ -99,6 +99,14 @@ public final class WebSocketServer {
         this.options = Objects.requireNonNull(options, "options");
     }
 
+    /**
+     * A server with default options over {@code transport}, e.g. TLS:
+     * {@code new WebSocketServer(TlsServer.transport(Path.of("cert.pem"), Path.of("key.pem")))}.
+     */
+    public WebSocketServer(Transport transport) {
+        this(WebSocketOptions.defaults(), transport);
+    }
+
     /** A server with {@code options} over {@code transport} (e.g. an OSGi service). */
     public WebSocketServer(WebSocketOptions options, Transport transport) {
         this(options);
@@ -256,7 +264,7 @@ public final class WebSocketServer {
                 throw new IllegalStateException("already listening on " + listener.localAddress());
             }
             if (transport == null) {
-                transport = Transports.find();
+                transport = Transports.find(false);
             }
             stopping = false;
             listener = transport.listen(address, this::serve);

@@ -6,8 +6,9 @@ import java.time.Duration;
 
 /**
  * Opens byte-stream connections: listens for inbound ones and connects outbound ones. The
- * {@code io.switchboard.transport} module provides TCP; the WebSocket engine finds a transport
- * through {@code ServiceLoader} on the module path or as an OSGi service in a framework.
+ * {@code io.switchboard.transport} module provides TCP and the {@code io.switchboard.tls} module
+ * TLS; the WebSocket engine finds a transport through {@code ServiceLoader} on the module path or
+ * as an OSGi service in a framework.
  *
  * <p>Implementations are thread-safe.
  */
@@ -30,4 +31,14 @@ public interface Transport {
      * @throws IOException for any other failure
      */
     Connection connect(SocketAddress address, Duration timeout) throws IOException;
+
+    /**
+     * Whether this transport encrypts (TLS): its connections are {@linkplain
+     * Connection#isSecure() secure}. The client picks a secure transport for {@code wss://} and a
+     * plain one for {@code ws://}. A secure client transport verifies the peer against the host
+     * name it is given through {@link java.net.InetSocketAddress#getHostString()}.
+     */
+    default boolean isSecure() {
+        return false;
+    }
 }
