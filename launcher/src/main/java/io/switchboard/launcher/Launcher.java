@@ -94,7 +94,7 @@ public final class Launcher {
     String start() throws BundleException, IOException, InterruptedException, InvalidSyntaxException {
         Path deploy = config.deploy().toAbsolutePath().normalize();
         Files.createDirectories(deploy);
-        Map<String, String> properties = new HashMap<>(config.frameworkProperties());
+        Map<String, String> properties = new HashMap<>(config.allFrameworkProperties());
         properties.put(Constants.FRAMEWORK_STORAGE, config.cache().toAbsolutePath().toString());
         properties.put(Constants.FRAMEWORK_STORAGE_CLEAN, Constants.FRAMEWORK_STORAGE_CLEAN_ONFIRSTINIT);
         properties.put("felix.log.level", "1");
@@ -104,7 +104,8 @@ public final class Launcher {
         framework.init();
         framework.start();
         BundleContext context = framework.getBundleContext();
-        CountDownLatch serverUp = new CountDownLatch(1);
+        int expectedServers = (config.plain() ? 1 : 0) + (config.tls() ? 1 : 0);
+        CountDownLatch serverUp = new CountDownLatch(expectedServers);
         // Only the service's properties are read, so the listener must not be filtered by class
         // space: with the websocket classes also on the launcher's own class path (embedding,
         // tests), a plain ServiceListener never hears of the server.
@@ -128,19 +129,33 @@ public final class Launcher {
             }
         }
         for (Bundle bundle : core) {
-            bundle.start();
+            try {
+                bundle.start();
+            } catch (BundleException e) {
+                // e.g. the TLS bundle refusing a key file: its own one-line message says it all
+                throw new IllegalStateException(rootMessage(e), e);
+            }
             LOG.log(Level.DEBUG, "started core bundle {0}", DeployDirectory.describe(bundle));
         }
         if (!serverUp.await(START_TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
             throw new IllegalStateException("the WebSocket server did not start within " + START_TIMEOUT_SECONDS + " s");
         }
         context.removeServiceListener(listener);
-        ServiceReference<?> server = context.getAllServiceReferences(null, SERVER_FILTER)[0];
-        Object error = server.getProperty("switchboard.server.error");
-        if (error != null) {
-            throw new IllegalStateException(error.toString());
+        List<String> urls = new ArrayList<>();
+        String host = config.host().equals("0.0.0.0") || config.host().equals("::") ? "localhost" : config.host();
+        if (host.contains(":")) {
+            host = "[" + host + "]";
         }
-        int port = (Integer) server.getProperty("switchboard.server.port");
+        ServiceReference<?>[] servers = context.getAllServiceReferences(null, SERVER_FILTER);
+        java.util.Arrays.sort(servers, java.util.Comparator.comparing(r -> Boolean.TRUE.equals(r.getProperty("switchboard.server.secure"))));
+        for (ServiceReference<?> server : servers) {
+            Object error = server.getProperty("switchboard.server.error");
+            if (error != null) {
+                throw new IllegalStateException(error.toString());
+            }
+            boolean secure = Boolean.TRUE.equals(server.getProperty("switchboard.server.secure"));
+            urls.add((secure ? "wss://" : "ws://") + host + ":" + server.getProperty("switchboard.server.port") + "/ws");
+        }
 
         DeployDirectory directory = new DeployDirectory(context, deploy, config.quietPeriod(), config.drainTimeout());
         directory.scan(true);
@@ -148,11 +163,16 @@ public final class Launcher {
         scanner.setDaemon(true);
         scanner.start();
 
-        String host = config.host().equals("0.0.0.0") || config.host().equals("::") ? "localhost" : config.host();
-        if (host.contains(":")) {
-            host = "[" + host + "]";
+        return "Switchboard ready: " + String.join(", ", urls) + " (deploy folder " + deploy + ")";
+    }
+
+    /** The message of the innermost cause: the one that names the file or setting at fault. */
+    static String rootMessage(Throwable e) {
+        Throwable t = e;
+        while (t.getCause() != null && t.getCause() != t) {
+            t = t.getCause();
         }
-        return "Switchboard ready: ws://" + host + ":" + port + "/ws (deploy folder " + deploy + ")";
+        return t.getMessage() == null ? DeployDirectory.oneLine(e) : t.getMessage();
     }
 
     private void scanLoop(DeployDirectory directory) {

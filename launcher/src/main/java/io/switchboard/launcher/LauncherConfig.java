@@ -35,13 +35,21 @@ import java.util.regex.Pattern;
  * @param writeTimeout how long a blocked write may last (zero: forever)
  * @param maxSessions the most open sessions; beyond it 503 (zero: unlimited)
  * @param compression whether permessage-deflate is accepted
+ * @param tlsCert the PEM certificate chain for wss, or null
+ * @param tlsKey the PEM private key for wss, or null
+ * @param tlsKeyPassword the key's password, or null
+ * @param tlsClientCa PEM CA certificates that client certificates must chain to, or null
+ * @param tlsClientAuth {@code need} or {@code want}, with a client CA
+ * @param tlsPort the wss port
+ * @param plain whether plain ws is served too
  * @param scanInterval how often the deploy folder is scanned
  * @param quietPeriod how long a jar must stay unchanged before it is deployed
  */
 record LauncherConfig(String host, int port, Path deploy, Path cache, Level logLevel, long maxMessageSize,
         Duration closeTimeout, Duration handshakeTimeout, Duration drainTimeout, Duration pingInterval,
         int maxMissedPongs, Duration readTimeout, Duration writeTimeout, int maxSessions, boolean compression,
-        Duration scanInterval,
+        String tlsCert, String tlsKey, String tlsKeyPassword, String tlsClientCa, String tlsClientAuth, int tlsPort,
+        boolean plain, Duration scanInterval,
         Duration quietPeriod) {
 
     /** A bad flag or value; the launcher prints the message and exits with 2. */
@@ -72,6 +80,13 @@ record LauncherConfig(String host, int port, Path deploy, Path cache, Level logL
         setting("write-timeout", "30s", "a write blocked this long drops the connection, 0 = off (ms, s)");
         setting("max-sessions", "0", "most open sessions, beyond it 503; 0 = unlimited");
         setting("compression", "false", "accept permessage-deflate offers (true or false)");
+        setting("tls-cert", "", "PEM certificate chain: serve wss:// (with --tls-key)");
+        setting("tls-key", "", "PEM private key (PKCS#8, encrypted PKCS#8, PKCS#1 RSA or SEC1 EC)");
+        setting("tls-key-password", "", "password of an encrypted key");
+        setting("tls-client-ca", "", "PEM CA certificates: verify client certificates (mutual TLS)");
+        setting("tls-client-auth", "need", "need or want a client certificate, with --tls-client-ca");
+        setting("tls-port", "8443", "wss port (0 = any free port)");
+        setting("plain", "true", "serve plain ws:// too (false: wss only)");
         setting("scan-interval", "250ms", "how often the deploy folder is scanned (ms, s)");
         setting("quiet-period", "500ms", "a jar must stay unchanged this long before it is deployed (ms, s)");
     }
@@ -174,8 +189,15 @@ record LauncherConfig(String host, int port, Path deploy, Path cache, Level logL
                 duration(values, "write-timeout", true),
                 (int) number(values, "max-sessions", 0, Integer.MAX_VALUE),
                 bool(values, "compression"),
+                blankToNull(values.get("tls-cert")),
+                blankToNull(values.get("tls-key")),
+                blankToNull(values.get("tls-key-password")),
+                blankToNull(values.get("tls-client-ca")),
+                clientAuth(values.get("tls-client-auth")),
+                (int) number(values, "tls-port", 0, 65535),
+                bool(values, "plain"),
                 duration(values, "scan-interval", false),
-                duration(values, "quiet-period", true));
+                duration(values, "quiet-period", true)).validated();
     }
 
     private static long number(Map<String, String> values, String name, long min, long max) throws ConfigException {
@@ -239,6 +261,39 @@ record LauncherConfig(String host, int port, Path deploy, Path cache, Level logL
                 + (zeroAllowed ? "" : ", above zero") + ")");
     }
 
+    private static String blankToNull(String v) {
+        return v == null || v.isBlank() ? null : v.strip();
+    }
+
+    private static String clientAuth(String v) throws ConfigException {
+        String mode = v.toLowerCase(Locale.ROOT);
+        if (!mode.equals("need") && !mode.equals("want")) {
+            throw new ConfigException("invalid value for --tls-client-auth: '" + v + "' (expected need or want)");
+        }
+        return mode;
+    }
+
+    /** Cross-checks settings that only make sense together. */
+    private LauncherConfig validated() throws ConfigException {
+        if ((tlsCert == null) != (tlsKey == null)) {
+            throw new ConfigException("--tls-cert and --tls-key go together; only "
+                    + (tlsCert != null ? "--tls-cert" : "--tls-key") + " is given");
+        }
+        if (tlsCert == null && (tlsKeyPassword != null || tlsClientCa != null)) {
+            throw new ConfigException((tlsKeyPassword != null ? "--tls-key-password" : "--tls-client-ca")
+                    + " needs --tls-cert and --tls-key");
+        }
+        if (!plain && tlsCert == null) {
+            throw new ConfigException("--plain false leaves nothing to serve without --tls-cert and --tls-key");
+        }
+        return this;
+    }
+
+    /** Whether wss is served. */
+    boolean tls() {
+        return tlsCert != null;
+    }
+
     private static boolean bool(Map<String, String> values, String name) throws ConfigException {
         String v = values.get(name);
         return switch (v.toLowerCase(Locale.ROOT)) {
@@ -275,5 +330,24 @@ record LauncherConfig(String host, int port, Path deploy, Path cache, Level logL
                 Map.entry("switchboard.writeTimeout", Long.toString(writeTimeout.toMillis())),
                 Map.entry("switchboard.maxSessions", Integer.toString(maxSessions)),
                 Map.entry("switchboard.compression", Boolean.toString(compression)));
+    }
+
+    /** The framework properties, with the TLS ones when wss is served. */
+    Map<String, String> allFrameworkProperties() {
+        Map<String, String> all = new java.util.HashMap<>(frameworkProperties());
+        all.put("switchboard.plain", Boolean.toString(plain));
+        if (tls()) {
+            all.put("switchboard.tls.cert", tlsCert);
+            all.put("switchboard.tls.key", tlsKey);
+            all.put("switchboard.tls.port", Integer.toString(tlsPort));
+            if (tlsKeyPassword != null) {
+                all.put("switchboard.tls.keyPassword", tlsKeyPassword);
+            }
+            if (tlsClientCa != null) {
+                all.put("switchboard.tls.clientCa", tlsClientCa);
+                all.put("switchboard.tls.clientAuth", tlsClientAuth);
+            }
+        }
+        return all;
     }
 }

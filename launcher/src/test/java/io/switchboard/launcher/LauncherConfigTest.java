@@ -46,7 +46,7 @@ class LauncherConfigTest {
         assertEquals(new LauncherConfig("0.0.0.0", 8080, Path.of("handlers"), Path.of("felix-cache"), Level.INFO,
                 16L * 1024 * 1024, Duration.ofSeconds(5), Duration.ofSeconds(10), Duration.ofSeconds(30),
                 Duration.ofSeconds(30), 0, Duration.ofSeconds(300), Duration.ofSeconds(30), 0, false,
-                Duration.ofMillis(250), Duration.ofMillis(500)), c);
+                null, null, null, null, "need", 8443, true, Duration.ofMillis(250), Duration.ofMillis(500)), c);
     }
 
     @Test
@@ -60,7 +60,8 @@ class LauncherConfigTest {
                 "--write-timeout", "0s", "--max-sessions=100", "--scan-interval", "1m", "--quiet-period=0ms");
         assertEquals(new LauncherConfig("127.0.0.1", 8080, Path.of("d"), Path.of("c"), Level.FINE, 65536,
                 Duration.ofSeconds(2), Duration.ofMillis(750), Duration.ZERO, Duration.ZERO, 3, Duration.ofMinutes(1),
-                Duration.ZERO, 100, false, Duration.ofMinutes(1), Duration.ZERO), c);
+                Duration.ZERO, 100, false, null, null, null, null, "need", 8443, true, Duration.ofMinutes(1),
+                Duration.ZERO), c);
     }
 
     @Test
@@ -209,6 +210,27 @@ class LauncherConfigTest {
                 Map.entry("switchboard.readTimeout", "5000"), Map.entry("switchboard.writeTimeout", "6000"),
                 Map.entry("switchboard.maxSessions", "7"), Map.entry("switchboard.compression", "true")),
                 c.frameworkProperties());
+    }
+
+    @Test
+    void tlsSettingsGoTogetherAndReachTheFramework() throws ConfigException {
+        LauncherConfig c = parse("--tls-cert", "c.pem", "--tls-key", "k.pem", "--tls-key-password", "pw",
+                "--tls-client-ca", "ca.pem", "--tls-client-auth", "want", "--tls-port", "9443", "--plain", "false");
+        assertTrue(c.tls());
+        Map<String, String> p = c.allFrameworkProperties();
+        assertEquals("c.pem", p.get("switchboard.tls.cert"));
+        assertEquals("k.pem", p.get("switchboard.tls.key"));
+        assertEquals("pw", p.get("switchboard.tls.keyPassword"));
+        assertEquals("ca.pem", p.get("switchboard.tls.clientCa"));
+        assertEquals("want", p.get("switchboard.tls.clientAuth"));
+        assertEquals("9443", p.get("switchboard.tls.port"));
+        assertEquals("false", p.get("switchboard.plain"));
+        assertEquals(null, parse().allFrameworkProperties().get("switchboard.tls.cert"));
+        assertOneLineNaming("--tls-key", rejected("--tls-cert", "c.pem"));
+        assertOneLineNaming("--tls-cert", rejected("--tls-key", "k.pem"));
+        assertOneLineNaming("--tls-client-ca", rejected("--tls-client-ca", "ca.pem"));
+        assertOneLineNaming("--plain", rejected("--plain", "false"));
+        assertOneLineNaming("--tls-client-auth", rejected("--tls-cert", "c", "--tls-key", "k", "--tls-client-auth", "maybe"));
     }
 
     @Test

@@ -20,8 +20,8 @@ import org.osgi.util.tracker.ServiceTrackerCustomizer;
  * Routes every {@link WebSocketHandler} service that carries a {@link
  * WebSocketHandler#PATH_PROPERTY} to the current server (OSGi whiteboard pattern). When two
  * services claim one path, the higher service ranking wins (then the lower service id), with
- * a warning. The route table outlives servers: a new server gets every route on {@link
- * #attach}. Thread-safe.
+ * a warning. Routes go to every attached server (plain and TLS alike); the route table outlives
+ * servers: a new server gets every route on {@link #attach}. Thread-safe.
  */
 final class HandlerWhiteboard implements ServiceTrackerCustomizer<WebSocketHandler, WebSocketHandler> {
 
@@ -35,33 +35,29 @@ final class HandlerWhiteboard implements ServiceTrackerCustomizer<WebSocketHandl
     private final Map<String, ServiceReference<WebSocketHandler>> routed = new HashMap<>();
     /** Guarded by lock: the services' objects, obtained once each. */
     private final Map<ServiceReference<WebSocketHandler>, WebSocketHandler> handlers = new HashMap<>();
-    /** Guarded by lock: the server routes go to, or null while there is none. */
-    private WebSocketServer server;
+    /** Guarded by lock: the servers routes go to. */
+    private final List<WebSocketServer> servers = new ArrayList<>();
 
     HandlerWhiteboard(BundleContext context) {
         this.context = context;
     }
 
-    /** Makes {@code s} the server that receives routes, and routes every current claim to it. */
+    /** Adds {@code s} to the servers that receive routes, and routes every current claim to it. */
     void attach(WebSocketServer s) {
         lock.lock();
         try {
-            server = s;
-            routed.clear();
-            for (String path : claims.keySet()) {
-                reselect(path);
-            }
+            servers.add(s);
+            routed.forEach((path, reference) -> s.webSocket(path, handlers.get(reference), selectorOf(reference)));
         } finally {
             lock.unlock();
         }
     }
 
-    /** Stops routing to the current server. */
-    void detach() {
+    /** Stops routing to {@code s}. */
+    void detach(WebSocketServer s) {
         lock.lock();
         try {
-            server = null;
-            routed.clear();
+            servers.remove(s);
         } finally {
             lock.unlock();
         }
@@ -146,16 +142,13 @@ final class HandlerWhiteboard implements ServiceTrackerCustomizer<WebSocketHandl
             LOG.log(Level.WARNING, "{0} is claimed by {1} handlers; using {2} (ranking {3}), ignoring the others",
                     path, list.size(), describe(best), ranking(best));
         }
-        if (server == null) {
-            return;
-        }
         if (best == null) {
             routed.remove(path);
-            server.removeWebSocket(path);
+            servers.forEach(server -> server.removeWebSocket(path));
             LOG.log(Level.INFO, "handler path {0} unregistered ({1} gone)", path, describe(current));
         } else {
             routed.put(path, best);
-            server.webSocket(path, handlers.get(best), selectorOf(best));
+            servers.forEach(server -> server.webSocket(path, handlers.get(best), selectorOf(best)));
             LOG.log(Level.INFO, "handler path {0} registered: {1}", path, describe(best));
         }
     }

@@ -8,19 +8,24 @@ import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.time.Duration;
 import java.util.Dictionary;
+import java.util.ArrayList;
 import java.util.Hashtable;
+import java.util.List;
 import java.util.function.Consumer;
 import org.osgi.framework.BundleActivator;
 import org.osgi.framework.BundleContext;
+import org.osgi.framework.InvalidSyntaxException;
 import org.osgi.framework.ServiceReference;
 import org.osgi.framework.ServiceRegistration;
 import org.osgi.util.tracker.ServiceTracker;
 import org.osgi.util.tracker.ServiceTrackerCustomizer;
 
 /**
- * Runs the WebSocket server inside a framework: starts it when a {@link Transport} service
- * appears, stops it (closing sessions with 1001) when that transport goes, and routes handler
- * services to it through the {@link HandlerWhiteboard}. Configured by framework properties
+ * Runs the WebSocket servers inside a framework: a plain one when a TCP {@link Transport}
+ * service appears (unless {@code switchboard.plain=false}), and a TLS one on
+ * {@code switchboard.tls.port} (default 8443) when a transport with
+ * {@code switchboard.transport=tls} appears; stops each (closing sessions with 1001) when its
+ * transport goes, and routes handler services to all of them through the {@link HandlerWhiteboard}. Configured by framework properties
  * ({@code switchboard.host}, {@code switchboard.port}, {@code switchboard.maxMessageSize} in
  * bytes, {@code switchboard.closeTimeout}, {@code switchboard.handshakeTimeout},
  * {@code switchboard.drainTimeout}, {@code switchboard.pingInterval}, {@code switchboard.readTimeout},
@@ -34,7 +39,8 @@ public final class WebSocketActivator implements BundleActivator {
     private static final System.Logger LOG = System.getLogger(WebSocketActivator.class.getName());
 
     private ServiceTracker<WebSocketHandler, WebSocketHandler> handlers;
-    private ServiceTracker<Transport, Transport> transports;
+    /** One tracker per kind of transport: plain TCP, and TLS. */
+    private final List<ServiceTracker<Transport, Transport>> transports = new ArrayList<>();
 
     @Override
     public void start(BundleContext context) {
@@ -57,14 +63,31 @@ public final class WebSocketActivator implements BundleActivator {
         HandlerWhiteboard whiteboard = new HandlerWhiteboard(context);
         handlers = new ServiceTracker<>(context, WebSocketHandler.class, whiteboard);
         handlers.open();
-        transports = new ServiceTracker<>(context, Transport.class, new ServerLifecycle(context, whiteboard,
-                options, host, port));
-        transports.open();
+        if (!"false".equalsIgnoreCase(property(context, "switchboard.plain", "true"))) {
+            transports.add(track(context, "(!(switchboard.transport=tls))",
+                    new ServerLifecycle(context, whiteboard, options, host, port, false)));
+        }
+        int tlsPort = Integer.parseInt(property(context, "switchboard.tls.port", "8443"));
+        transports.add(track(context, "(switchboard.transport=tls)",
+                new ServerLifecycle(context, whiteboard, options, host, tlsPort, true)));
+    }
+
+    private static ServiceTracker<Transport, Transport> track(BundleContext context, String filter,
+            ServerLifecycle lifecycle) {
+        try {
+            ServiceTracker<Transport, Transport> tracker = new ServiceTracker<>(context, context.createFilter(
+                    "(&(objectClass=" + Transport.class.getName() + ")" + filter + ")"), lifecycle);
+            tracker.open();
+            return tracker;
+        } catch (InvalidSyntaxException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     @Override
     public void stop(BundleContext context) {
-        transports.close(); // stops the server
+        transports.forEach(ServiceTracker::close); // stops the servers, closing sessions with 1001
+        transports.clear();
         handlers.close();
     }
 
@@ -87,13 +110,15 @@ public final class WebSocketActivator implements BundleActivator {
         private final WebSocketOptions options;
         private final String host;
         private final int port;
+        private final boolean secure;
         /** Guarded by this tracker's callbacks, which the framework serialises per tracker. */
         private ServiceReference<Transport> inUse;
         private WebSocketServer server;
         private ServiceRegistration<?> registration;
 
         ServerLifecycle(BundleContext context, HandlerWhiteboard whiteboard, WebSocketOptions options,
-                String host, int port) {
+                String host, int port, boolean secure) {
+            this.secure = secure;
             this.context = context;
             this.whiteboard = whiteboard;
             this.options = options;
@@ -112,11 +137,13 @@ public final class WebSocketActivator implements BundleActivator {
                 try {
                     int bound = server.start(host, port);
                     properties.put("switchboard.server.host", host);
+                    properties.put("switchboard.server.secure", secure);
                     properties.put("switchboard.server.port", bound);
                 } catch (IOException | RuntimeException e) {
                     LOG.log(Level.ERROR, "cannot listen on {0}:{1}: {2}", host, String.valueOf(port), e.getMessage());
                     properties.put("switchboard.server.error", "cannot listen on " + host + ":" + port + ": "
                             + e.getMessage());
+                    properties.put("switchboard.server.secure", secure);
                 }
                 registration = context.registerService(WebSocketServer.class.getName(), server, properties);
             }
@@ -132,7 +159,7 @@ public final class WebSocketActivator implements BundleActivator {
         public void removedService(ServiceReference<Transport> reference, Transport transport) {
             if (reference.equals(inUse)) {
                 registration.unregister();
-                whiteboard.detach();
+                whiteboard.detach(server);
                 server.stop();
                 server = null;
                 inUse = null;

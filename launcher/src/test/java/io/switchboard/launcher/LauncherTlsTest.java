@@ -1,0 +1,108 @@
+package io.switchboard.launcher;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.switchboard.api.Headers;
+import io.switchboard.api.Message;
+import io.switchboard.tls.TestPki;
+import io.switchboard.tls.TestPki.Algorithm;
+import io.switchboard.tls.TestPki.Issued;
+import io.switchboard.tls.TestPki.Usage;
+import io.switchboard.tls.TlsClient;
+import io.switchboard.websocket.ConnectResult;
+import io.switchboard.websocket.WebSocketClient;
+import io.switchboard.websocket.WebSocketOptions;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Properties;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The launcher serving wss from two flags, with or without plain ws, and refusing bad key files. */
+@Timeout(60)
+class LauncherTlsTest {
+
+    @TempDir
+    Path dir;
+
+    private Launcher launcher(String... flags) throws Exception {
+        List<String> args = new ArrayList<>(List.of("--host", "127.0.0.1", "--port", "0", "--tls-port", "0",
+                "--deploy", dir.resolve("handlers").toString(), "--cache", dir.resolve("cache").toString()));
+        args.addAll(List.of(flags));
+        return new Launcher(LauncherConfig.parse(args, new Properties()));
+    }
+
+    private static String echo(WebSocketClient client, String text) {
+        ConnectResult result = client.connect();
+        assertTrue(result.isConnected(), result.toString());
+        try {
+            assertTrue(client.send(text));
+            return ((Message.Text) client.read()).text();
+        } finally {
+            client.close();
+        }
+    }
+
+    @Test
+    void twoFlagsServeWssBesidePlainWs() throws Exception {
+        Issued ca = TestPki.ca("Test CA", Algorithm.EC);
+        Issued server = ca.issue("localhost", Algorithm.EC, Usage.SERVER, "localhost", "127.0.0.1");
+        Path cert = TestPki.write(dir, "cert.pem", server.certificatePem());
+        Path key = TestPki.write(dir, "key.pem", server.pkcs8Pem());
+        Launcher launcher = launcher("--tls-cert", cert.toString(), "--tls-key", key.toString());
+        try {
+            String ready = launcher.start();
+            Matcher m = Pattern.compile("Switchboard ready: ws://127\\.0\\.0\\.1:(\\d+)/ws, wss://127\\.0\\.0\\.1:(\\d+)/ws \\(.*")
+                    .matcher(ready);
+            assertTrue(m.matches(), ready);
+            TlsClient trusting = TlsClient.builder().trustedCertificates(ca.certificate()).build();
+            assertEquals("over wss", echo(new WebSocketClient("wss://127.0.0.1:" + m.group(2) + "/ws",
+                    Headers.empty(), WebSocketOptions.defaults(), trusting), "over wss"));
+            assertEquals("over ws", echo(new WebSocketClient("ws://127.0.0.1:" + m.group(1) + "/ws"), "over ws"));
+        } finally {
+            launcher.stop("test over");
+        }
+    }
+
+    @Test
+    void plainWsCanBeTurnedOff() throws Exception {
+        Issued ca = TestPki.ca("Test CA", Algorithm.RSA);
+        Issued server = ca.issue("localhost", Algorithm.RSA, Usage.SERVER, "127.0.0.1");
+        Path cert = TestPki.write(dir, "cert.pem", server.certificatePem());
+        Path key = TestPki.write(dir, "key.pem", server.encryptedPkcs8Pem("secret"));
+        Launcher launcher = launcher("--tls-cert", cert.toString(), "--tls-key", key.toString(),
+                "--tls-key-password", "secret", "--plain", "false");
+        try {
+            String ready = launcher.start();
+            Matcher m = Pattern.compile("Switchboard ready: wss://127\\.0\\.0\\.1:(\\d+)/ws \\(.*").matcher(ready);
+            assertTrue(m.matches(), ready);
+            TlsClient trusting = TlsClient.builder().trustedCertificates(ca.certificate()).build();
+            assertEquals("only wss", echo(new WebSocketClient("wss://127.0.0.1:" + m.group(1) + "/ws",
+                    Headers.empty(), WebSocketOptions.defaults(), trusting), "only wss"));
+        } finally {
+            launcher.stop("test over");
+        }
+    }
+
+    @Test
+    void aKeyFileThatIsNotPemStopsTheStartWithOneLineNamingIt() throws Exception {
+        Issued ca = TestPki.ca("Test CA", Algorithm.EC);
+        Issued server = ca.issue("localhost", Algorithm.EC, Usage.SERVER, "127.0.0.1");
+        Path cert = TestPki.write(dir, "cert.pem", server.certificatePem());
+        Path key = TestPki.write(dir, "key.pem", "this is not a key");
+        Launcher launcher = launcher("--tls-cert", cert.toString(), "--tls-key", key.toString());
+        try {
+            IllegalStateException e = assertThrows(IllegalStateException.class, launcher::start);
+            assertTrue(e.getMessage().contains(key.toString()), e.getMessage());
+            assertEquals(1, e.getMessage().lines().count(), e.getMessage());
+        } finally {
+            launcher.stop("test over");
+        }
+    }
+}
