@@ -2,6 +2,7 @@ package io.switchboard.bench;
 
 import io.switchboard.api.Headers;
 import io.switchboard.api.Message;
+import io.switchboard.websocket.ConnectResult;
 import io.switchboard.websocket.WebSocketClient;
 import io.switchboard.websocket.WebSocketOptions;
 import io.switchboard.websocket.WebSocketServer;
@@ -25,7 +26,7 @@ public final class Bench {
     }
 
     public static void main(String[] args) throws Exception {
-        int idle = args.length > 0 ? Integer.parseInt(args[0]) : 10_000;
+        int idle = args.length > 0 ? Integer.parseInt(args[0]) : 5_000;
         WebSocketServer server = new WebSocketServer(WebSocketOptions.builder().pingInterval(Duration.ZERO).build());
         server.webSocket("/echo", (request, ws) -> {
             Message msg;
@@ -53,8 +54,9 @@ public final class Bench {
         for (int i = 0; i < idle; i++) {
             WebSocketClient c = new WebSocketClient(url, Headers.empty(),
                     WebSocketOptions.builder().pingInterval(Duration.ZERO).build());
-            if (!c.connect().isConnected()) {
-                throw new IllegalStateException("connect " + i + " failed");
+            ConnectResult result = c.connect();
+            if (!result.isConnected()) {
+                throw new IllegalStateException("connect " + i + " failed: " + result);
             }
             clients.add(c);
         }
