@@ -10,6 +10,8 @@ import io.switchboard.api.spi.Transport;
 import io.switchboard.websocket.internal.HttpHead;
 import io.switchboard.websocket.internal.HttpHead.HttpException;
 import io.switchboard.websocket.internal.PerMessageDeflate;
+import io.switchboard.websocket.internal.RouteTable;
+import io.switchboard.websocket.internal.RouteTable.Route;
 import io.switchboard.websocket.internal.ServerHandshake;
 import io.switchboard.websocket.internal.ServerHandshake.Rejection;
 import io.switchboard.websocket.internal.ServerHandshake.RequestLine;
@@ -26,17 +28,13 @@ import java.net.UnixDomainSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -62,19 +60,10 @@ public final class WebSocketServer {
     /** Input buffer per connection: one handshake or many small frames per read call. */
     private static final int INPUT_BUFFER = 2 * 1024;
 
-    /** A handler on a path, with the sessions it serves (so they can be drained when it goes). */
-    private record Route(WebSocketHandler handler, RouteOptions options, Set<WebSocketSession> sessions) {
-    }
-
     private final WebSocketOptions options;
     /** Null until the first start when found through ServiceLoader. */
     private Transport transport;
-    private final Map<String, Route> routes = new ConcurrentHashMap<>();
-    /** Path to the System.nanoTime() until which handshakes wait for a replacement handler. */
-    private final Map<String, Long> handovers = new ConcurrentHashMap<>();
-    /** Guards changes of routes that handshakes wait on. */
-    private final ReentrantLock routesLock = new ReentrantLock();
-    private final Condition routesChanged = routesLock.newCondition();
+    private final RouteTable routes;
     private final Set<WebSocketSession> sessions = ConcurrentHashMap.newKeySet();
     private final Set<Thread> connectionThreads = ConcurrentHashMap.newKeySet();
     private final ReentrantLock lifecycle = new ReentrantLock();
@@ -97,6 +86,7 @@ public final class WebSocketServer {
     /** A server with {@code options}, over the transport found through ServiceLoader. */
     public WebSocketServer(WebSocketOptions options) {
         this.options = Objects.requireNonNull(options, "options");
+        this.routes = new RouteTable(options.handoverGrace(), options.drainTimeout());
     }
 
     /**
@@ -141,14 +131,7 @@ public final class WebSocketServer {
         if (path == null || !path.startsWith("/")) {
             throw new IllegalArgumentException("path must start with '/', got " + path);
         }
-        routesLock.lock();
-        try {
-            routes.put(path, new Route(handler, options, ConcurrentHashMap.newKeySet()));
-            handovers.remove(path);
-            routesChanged.signalAll();
-        } finally {
-            routesLock.unlock();
-        }
+        routes.put(path, handler, options);
         return this;
     }
 
@@ -162,64 +145,7 @@ public final class WebSocketServer {
      * @return whether there was a route
      */
     public boolean removeWebSocket(String path) {
-        Route old;
-        routesLock.lock();
-        try {
-            old = routes.remove(path);
-            if (old != null && !options.handoverGrace().isZero()) {
-                handovers.put(path, System.nanoTime() + options.handoverGrace().toNanos());
-            }
-        } finally {
-            routesLock.unlock();
-        }
-        if (old == null) {
-            return false;
-        }
-        if (!old.sessions().isEmpty()) {
-            CompletableFuture.delayedExecutor(options.drainTimeout().toMillis(), TimeUnit.MILLISECONDS)
-                    .execute(() -> drain(path, old));
-        }
-        return true;
-    }
-
-    /** Closes the sessions of a removed handler that outlived the drain timeout. */
-    private void drain(String path, Route old) {
-        if (old.sessions().isEmpty()) {
-            return;
-        }
-        boolean replaced = routes.containsKey(path);
-        CloseStatus status = replaced ? CloseStatus.SERVICE_RESTART : CloseStatus.GOING_AWAY;
-        String reason = replaced ? "handler replaced" : "handler removed";
-        LOG.log(Level.INFO, "{0}: closing {1} sessions of the {2} handler with {3}",
-                path, old.sessions().size(), replaced ? "replaced" : "removed", status.code());
-        for (WebSocketSession session : old.sessions()) {
-            Thread.ofVirtual().start(() -> session.close(status, reason));
-        }
-    }
-
-    /** The route for {@code path}, waiting within a handover grace for a replacement. */
-    private Route route(String path) throws InterruptedException {
-        Route route = routes.get(path);
-        if (route != null || !handovers.containsKey(path)) {
-            return route;
-        }
-        routesLock.lock();
-        try {
-            while ((route = routes.get(path)) == null) {
-                Long deadline = handovers.get(path);
-                long left = deadline == null ? 0 : deadline - System.nanoTime();
-                if (left <= 0) {
-                    if (deadline != null) {
-                        handovers.remove(path, deadline);
-                    }
-                    return null;
-                }
-                routesChanged.awaitNanos(left);
-            }
-            return route;
-        } finally {
-            routesLock.unlock();
-        }
+        return routes.remove(path);
     }
 
     /**
@@ -422,7 +348,7 @@ public final class WebSocketServer {
             }
             Route route;
             try {
-                route = route(line.path());
+                route = routes.find(line.path());
             } catch (InterruptedException e) {
                 return null;
             }
@@ -553,6 +479,6 @@ public final class WebSocketServer {
 
     @Override
     public String toString() {
-        return "WebSocketServer[" + routes.keySet() + "]";
+        return "WebSocketServer[" + routes.paths() + "]";
     }
 }
