@@ -40,6 +40,7 @@ public sealed interface Message permits Message.Text, Message.Binary {
      * @param text the message text, never null
      */
     record Text(String text) implements Message {
+        /** Checks that {@code text} is not null. */
         public Text {
             Objects.requireNonNull(text, "text");
         }
@@ -62,6 +63,7 @@ public sealed interface Message permits Message.Text, Message.Binary {
      * @param bytes the payload, never null
      */
     record Binary(byte[] bytes) implements Message {
+        /** Wraps {@code bytes} without copying; the message owns the array from now on. */
         public Binary {
             Objects.requireNonNull(bytes, "bytes");
         }

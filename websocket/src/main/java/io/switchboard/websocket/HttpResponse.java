@@ -14,6 +14,7 @@ import java.util.Objects;
  */
 public record HttpResponse(int status, Headers headers, String body) {
 
+    /** Checks the status range and that nothing is null. */
     public HttpResponse {
         if (status < 200 || status > 599) {
             throw new IllegalArgumentException("status must be 200-599, got " + status);
