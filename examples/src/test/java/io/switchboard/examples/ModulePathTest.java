@@ -81,14 +81,23 @@ class ModulePathTest {
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertTrue(p.waitFor(30, TimeUnit.SECONDS));
         for (String module : List.of("io.switchboard.api", "io.switchboard.transport",
-                "io.switchboard.websocket", "io.switchboard.examples")) {
+                "io.switchboard.websocket", "io.switchboard.handlers.echo", "io.switchboard.examples")) {
             assertTrue(out.contains(module + "@") || out.contains(module + " "), module + " in\n" + out);
         }
     }
 
     @Test
     void echoServerAndClientRunOnTheModulePath() throws Exception {
-        Process server = module("EchoServer", "127.0.0.1", "0").start();
+        echoThrough("EchoServer");
+    }
+
+    @Test
+    void theEchoHandlerBundleIsFoundThroughServiceLoaderOnTheModulePath() throws Exception {
+        echoThrough("ServeHandlers");
+    }
+
+    private void echoThrough(String serverMain) throws Exception {
+        Process server = module(serverMain, "127.0.0.1", "0").start();
         try {
             BlockingQueue<String> serverOut = lines(server);
             Matcher port = null;

@@ -248,6 +248,11 @@ public final class WebSocketServer {
         }
     }
 
+    /** Connections being served (handshaking or in a session); for leak checks in tests. */
+    int activeConnections() {
+        return connectionThreads.size();
+    }
+
     /** The number of open WebSocket sessions. */
     public int sessionCount() {
         return sessions.size();

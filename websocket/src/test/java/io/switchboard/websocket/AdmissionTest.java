@@ -188,8 +188,16 @@ class AdmissionTest {
         }
     }
 
+    /** Open file descriptors of this JVM (Linux), to see sockets leak. */
+    private static long openFiles() throws IOException {
+        try (var fds = java.nio.file.Files.list(Path.of("/proc/self/fd"))) {
+            return fds.count();
+        }
+    }
+
     @Test
     void stopClosesLiveSessionsWith1001AndReleasesThePort() throws Exception {
+        long filesBefore = openFiles();
         WebSocketServer server = server(WebSocketOptions.builder().closeTimeout(Duration.ofSeconds(2)).build())
                 .webSocket("/ws", ECHO);
         int port = server.start("127.0.0.1", 0);
@@ -221,5 +229,15 @@ class AdmissionTest {
             throw new AssertionError("port " + port + " still bound after stop", e);
         }
         assertEquals(Outcome.REFUSED, client(port, "/ws").connect().outcome());
+        assertEquals(0, server.activeConnections(), "every connection thread ended");
+        // Every socket of the server and of the five clients is closed again (a little slack
+        // for descriptors the JVM opens on its own, e.g. for class loading).
+        assertTrue(Await.until(Duration.ofSeconds(10), () -> {
+            try {
+                return openFiles() <= filesBefore + 2;
+            } catch (IOException e) {
+                return false;
+            }
+        }), "file descriptors back to " + filesBefore + ", now " + openFiles());
     }
 }
