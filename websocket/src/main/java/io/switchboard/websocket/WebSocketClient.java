@@ -12,6 +12,7 @@ import io.switchboard.websocket.internal.ClientHandshake;
 import io.switchboard.websocket.internal.ClientHandshake.Url;
 import io.switchboard.websocket.internal.HttpHead;
 import io.switchboard.websocket.internal.HttpHead.HttpException;
+import io.switchboard.websocket.internal.PerMessageDeflate;
 import io.switchboard.websocket.internal.ServerHandshake;
 import io.switchboard.websocket.internal.Timer;
 import io.switchboard.websocket.internal.UpgradeRequest;
@@ -212,7 +213,7 @@ public final class WebSocketClient implements WebSocket {
             HttpHead head = HttpHead.read(in, MAX_RESPONSE_HEAD);
             var offered = ServerHandshake.offeredProtocols(requestHeaders);
             Optional<String> protocol = ClientHandshake.validateResponse(head, key, offered, options.compression());
-            boolean deflate = options.compression() && head.headers().contains("Sec-WebSocket-Extensions");
+            boolean deflate = options.compression() && PerMessageDeflate.agreed(head.headers());
             if (!deadline.cancel(false)) {
                 throw new SocketTimeoutException();
             }

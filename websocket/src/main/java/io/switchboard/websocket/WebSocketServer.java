@@ -275,16 +275,18 @@ public final class WebSocketServer {
                 Thread.ofVirtual().start(() -> session.close(CloseStatus.GOING_AWAY, "server stopping"));
             }
             long deadline = System.nanoTime() + options.closeTimeout().plusSeconds(1).toNanos();
-            for (Thread t : connectionThreads) {
-                long left = deadline - System.nanoTime();
-                if (left <= 0 || !t.join(Duration.ofNanos(left))) {
-                    break;
+            try {
+                for (Thread t : connectionThreads) {
+                    long left = deadline - System.nanoTime();
+                    if (left <= 0 || !t.join(Duration.ofNanos(left))) {
+                        break;
+                    }
                 }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt(); // stop waiting for the sessions, not stopping
             }
             listener = null;
             stopped.countDown();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
         } finally {
             lifecycle.unlock();
         }
@@ -303,7 +305,7 @@ public final class WebSocketServer {
             try {
                 WebSocketSession session = upgrade.session();
                 sessions.add(session);
-                upgrade.route().sessions().add(session);
+                routes.add(upgrade.request().path(), upgrade.route(), session);
                 try {
                     if (stopping) {
                         session.close(CloseStatus.GOING_AWAY, "server stopping");

@@ -270,7 +270,9 @@ public final class FrameReader {
      * most the limit.
      */
     private Message compressedData(boolean fin, long length, boolean masked, int maskKey) throws IOException {
-        if (length > maxMessageSize + 1024) { // deflate never grows data by this much
+        // Deflate grows incompressible data by about 5 bytes per stored block (zlib's deflateBound
+        // allows 1/32 more); the inflated size is what the limit is checked against below.
+        if (length > maxMessageSize + (maxMessageSize >> 5) + 1024) {
             throw new ProtocolException(CloseStatus.MESSAGE_TOO_BIG, "compressed frame of " + length
                     + " bytes exceeds the limit of " + maxMessageSize);
         }

@@ -42,13 +42,44 @@ public final class RouteTable {
 
     /** Routes {@code path} to {@code handler}, replacing any route there; wakes waiting handshakes. */
     public void put(String path, WebSocketHandler handler, RouteOptions options) {
+        Route old;
         lock.lock();
         try {
-            routes.put(path, new Route(handler, options, ConcurrentHashMap.newKeySet()));
+            old = routes.get(path);
+            // The same handler with new options keeps its sessions; another handler replaces it.
+            Set<WebSocketSession> sessions = old != null && old.handler() == handler
+                    ? old.sessions() : ConcurrentHashMap.newKeySet();
+            routes.put(path, new Route(handler, options, sessions));
             handovers.remove(path);
             changed.signalAll();
+            if (old != null && old.sessions() == sessions) {
+                old = null;
+            }
         } finally {
             lock.unlock();
+        }
+        if (old != null && !old.sessions().isEmpty()) {
+            Route replaced = old;
+            Timer.after(drainTimeout, () -> drain(path, replaced)); // the replaced handler's sessions
+        }
+    }
+
+    /**
+     * Counts {@code session} as served by {@code route}, found for {@code path} earlier; if the
+     * route has been removed or replaced since, its sessions are drained like those it had then.
+     */
+    public void add(String path, Route route, WebSocketSession session) {
+        route.sessions().add(session);
+        boolean current;
+        lock.lock(); // orders this check against remove() and put(), which change routes under the lock
+        try {
+            Route now = routes.get(path);
+            current = now != null && now.sessions() == route.sessions();
+        } finally {
+            lock.unlock();
+        }
+        if (!current) {
+            Timer.after(drainTimeout, () -> drain(path, route));
         }
     }
 

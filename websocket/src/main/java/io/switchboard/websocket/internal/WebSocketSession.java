@@ -221,6 +221,9 @@ public final class WebSocketSession implements WebSocket, FrameReader.Callback {
                 if (closeSent || terminated.get()) {
                     return false;
                 }
+                if (Thread.currentThread().isInterrupted()) {
+                    return false; // as in reserve(): writing would let an interruptible channel close under everyone
+                }
                 return write(opcode, payload, offset, length);
             } finally {
                 writeLock.unlock();

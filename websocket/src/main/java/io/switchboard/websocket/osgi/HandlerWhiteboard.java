@@ -92,6 +92,9 @@ final class HandlerWhiteboard implements ServiceTrackerCustomizer<WebSocketHandl
             String path = pathOf(reference);
             if (path != null) {
                 claims.computeIfAbsent(path, p -> new ArrayList<>()).add(reference);
+                if (path.equals(old) && reference.equals(routed.get(path))) {
+                    routed.remove(path); // still routed here, but its properties changed: route it afresh
+                }
                 reselect(path);
             }
             if (old != null && !old.equals(path)) {
