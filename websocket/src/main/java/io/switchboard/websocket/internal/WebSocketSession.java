@@ -244,9 +244,7 @@ public final class WebSocketSession implements WebSocket, FrameReader.Callback {
             offset = 0;
             length = payload.length;
         }
-        if (!config.writeTimeout().isZero()) {
-            writeDeadline = System.nanoTime() + config.writeTimeout().toNanos();
-        }
+        armWriteDeadline();
         try {
             writer.writeFrame(opcode, true, compress, payload, offset, length);
             return true;
@@ -256,6 +254,13 @@ public final class WebSocketSession implements WebSocket, FrameReader.Callback {
             return false;
         } finally {
             writeDeadline = 0;
+        }
+    }
+
+    /** Starts the write timeout for the write about to happen; the watchdog enforces it. Caller holds writeLock. */
+    private void armWriteDeadline() {
+        if (!config.writeTimeout().isZero()) {
+            writeDeadline = System.nanoTime() + config.writeTimeout().toNanos();
         }
     }
 
@@ -310,14 +315,16 @@ public final class WebSocketSession implements WebSocket, FrameReader.Callback {
         if (writeLock.tryLock()) {
             try {
                 if (!closeSent && !terminated.get()) {
-                    closeSent = true;
-                    sentStatus = CloseStatus.POLICY_VIOLATION;
+                    sentStatus = CloseStatus.POLICY_VIOLATION; // before closeSent: closeStatus() reads them in this order
                     sentReason = "slow consumer";
+                    closeSent = true;
+                    armWriteDeadline();
                     writer.writeClose(CloseStatus.POLICY_VIOLATION.code(), "slow consumer");
                 }
             } catch (IOException e) {
                 terminate();
             } finally {
+                writeDeadline = 0;
                 writeLock.unlock();
             }
             awaitPeerClose();
@@ -372,10 +379,10 @@ public final class WebSocketSession implements WebSocket, FrameReader.Callback {
             if (closeSent || terminated.get()) {
                 return false;
             }
-            closeSent = true;
             sentStatus = status == null ? CloseStatus.NO_STATUS_RECEIVED : status;
             sentReason = reason;
-            writeDeadline = config.writeTimeout().isZero() ? 0 : System.nanoTime() + config.writeTimeout().toNanos();
+            closeSent = true;
+            armWriteDeadline();
             writer.writeClose(code, reason);
             return true;
         } catch (IOException e) {
