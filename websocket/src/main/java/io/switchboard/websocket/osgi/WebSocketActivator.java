@@ -126,28 +126,38 @@ public final class WebSocketActivator implements BundleActivator {
             this.port = port;
         }
 
+        /** The transports this lifecycle has seen and not yet lost, in arrival order. */
+        private final java.util.Map<ServiceReference<Transport>, Transport> available = new java.util.LinkedHashMap<>();
+
         @Override
         public Transport addingService(ServiceReference<Transport> reference) {
             Transport transport = context.getService(reference);
-            if (transport != null && inUse == null) {
-                inUse = reference;
-                server = new WebSocketServer(options, transport);
-                whiteboard.attach(server);
-                Dictionary<String, Object> properties = new Hashtable<>();
-                try {
-                    int bound = server.start(host, port);
-                    properties.put("switchboard.server.host", host);
-                    properties.put("switchboard.server.secure", secure);
-                    properties.put("switchboard.server.port", bound);
-                } catch (IOException | RuntimeException e) {
-                    LOG.log(Level.ERROR, "cannot listen on {0}:{1}: {2}", host, String.valueOf(port), e.getMessage());
-                    properties.put("switchboard.server.error", "cannot listen on " + host + ":" + port + ": "
-                            + e.getMessage());
-                    properties.put("switchboard.server.secure", secure);
+            if (transport != null) {
+                available.put(reference, transport);
+                if (inUse == null) {
+                    serveOn(reference, transport);
                 }
-                registration = context.registerService(WebSocketServer.class.getName(), server, properties);
             }
             return transport;
+        }
+
+        /** Starts a server over {@code transport} and registers it as a service. */
+        private void serveOn(ServiceReference<Transport> reference, Transport transport) {
+            inUse = reference;
+            server = new WebSocketServer(options, transport);
+            whiteboard.attach(server);
+            Dictionary<String, Object> properties = new Hashtable<>();
+            properties.put("switchboard.server.secure", secure);
+            try {
+                int bound = server.start(host, port);
+                properties.put("switchboard.server.host", host);
+                properties.put("switchboard.server.port", bound);
+            } catch (IOException | RuntimeException e) {
+                LOG.log(Level.ERROR, "cannot listen on {0}:{1}: {2}", host, String.valueOf(port), e.getMessage());
+                properties.put("switchboard.server.error", "cannot listen on " + host + ":" + port + ": "
+                        + e.getMessage());
+            }
+            registration = context.registerService(WebSocketServer.class.getName(), server, properties);
         }
 
         @Override
@@ -157,12 +167,15 @@ public final class WebSocketActivator implements BundleActivator {
 
         @Override
         public void removedService(ServiceReference<Transport> reference, Transport transport) {
+            available.remove(reference);
             if (reference.equals(inUse)) {
                 registration.unregister();
                 whiteboard.detach(server);
                 server.stop();
                 server = null;
                 inUse = null;
+                // Another transport of the same kind takes over, if one is there.
+                available.entrySet().stream().findFirst().ifPresent(e -> serveOn(e.getKey(), e.getValue()));
             }
             context.ungetService(reference);
         }
