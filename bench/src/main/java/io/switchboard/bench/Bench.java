@@ -27,7 +27,9 @@ public final class Bench {
 
     public static void main(String[] args) throws Exception {
         int idle = args.length > 0 ? Integer.parseInt(args[0]) : 5_000;
-        WebSocketServer server = new WebSocketServer(WebSocketOptions.builder().pingInterval(Duration.ZERO).build());
+        // Compression is accepted when a client offers it; only the "deflate" rows do.
+        WebSocketServer server = new WebSocketServer(WebSocketOptions.builder().pingInterval(Duration.ZERO)
+                .compression(true).build());
         server.webSocket("/echo", (request, ws) -> {
             Message msg;
             while ((msg = ws.read()) != null) {
@@ -38,12 +40,13 @@ public final class Bench {
         String url = "ws://127.0.0.1:" + port + "/echo";
 
         System.out.printf("%-34s %12s %12s %10s%n", "echo round trips", "messages/s", "MiB/s", "seconds");
-        echo(url, 1, 64, 20_000);           // warm-up, not printed
-        for (int[] c : new int[][] {{1, 64, 50_000}, {16, 64, 10_000}, {64, 64, 2_000}, {4, 16 * 1024, 4_000},
-                {1, 1024 * 1024, 200}}) {
-            double[] r = echo(url, c[0], c[1], c[2]);
+        echo(url, 1, 64, 20_000, false);           // warm-up, not printed
+        // {clients, size, count, deflate}
+        for (int[] c : new int[][] {{1, 64, 50_000, 0}, {16, 64, 10_000, 0}, {64, 64, 2_000, 0},
+                {4, 16 * 1024, 4_000, 0}, {4, 16 * 1024, 4_000, 1}, {1, 1024 * 1024, 200, 0}}) {
+            double[] r = echo(url, c[0], c[1], c[2], c[3] == 1);
             System.out.printf("%-34s %12.0f %12.1f %10.2f%n",
-                    c[0] + " clients x " + c[2] + " x " + size(c[1]), r[0], r[1], r[2]);
+                    c[0] + " clients x " + c[2] + " x " + size(c[1]) + (c[3] == 1 ? " deflate" : ""), r[0], r[1], r[2]);
         }
 
         System.out.printf("%n%-34s %12s%n", "idle sessions", "value");
@@ -78,16 +81,32 @@ public final class Bench {
         System.exit(0);
     }
 
-    /** Returns messages/s, MiB/s and seconds for {@code clients} × {@code count} round trips. */
-    private static double[] echo(String url, int clients, int size, int count) throws Exception {
+    /**
+     * Returns messages/s, MiB/s (of payload, both directions) and seconds for {@code clients} ×
+     * {@code count} round trips; with {@code deflate}, the payload is JSON-like text, which
+     * compresses about as well as real traffic does.
+     */
+    private static double[] echo(String url, int clients, int size, int count, boolean deflate) throws Exception {
         byte[] payload = new byte[size];
+        if (deflate) {
+            java.util.Random random = new java.util.Random(1);
+            StringBuilder json = new StringBuilder();
+            while (json.length() < size) {
+                json.append("{\"id\":").append(random.nextInt(100_000)).append(",\"user\":\"u")
+                        .append(random.nextInt(500)).append("\",\"price\":").append(random.nextInt(10_000) / 100.0)
+                        .append(",\"tags\":[\"a\",\"b\"]},");
+            }
+            payload = java.util.Arrays.copyOf(json.toString().getBytes(java.nio.charset.StandardCharsets.US_ASCII), size);
+        }
+        byte[] message = payload;
+        WebSocketOptions options = WebSocketOptions.builder().compression(deflate).build();
         CountDownLatch ready = new CountDownLatch(clients);
         CountDownLatch go = new CountDownLatch(1);
         CountDownLatch done = new CountDownLatch(clients);
         AtomicLong failures = new AtomicLong();
         for (int i = 0; i < clients; i++) {
             Thread.ofVirtual().start(() -> {
-                WebSocketClient c = new WebSocketClient(url);
+                WebSocketClient c = new WebSocketClient(url, Headers.empty(), options);
                 if (!c.connect().isConnected()) {
                     failures.incrementAndGet();
                 }
@@ -95,7 +114,7 @@ public final class Bench {
                 try {
                     go.await();
                     for (int n = 0; n < count; n++) {
-                        c.send(payload);
+                        c.send(message);
                         if (!(c.read() instanceof Message.Binary b) || b.bytes().length != size) {
                             failures.incrementAndGet();
                         }
