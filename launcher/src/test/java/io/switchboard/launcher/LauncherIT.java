@@ -81,8 +81,12 @@ class LauncherIT {
     }
 
     private Child launch(String java, String... args) throws IOException {
+        return launchJar(java, JAR, args);
+    }
+
+    private Child launchJar(String java, Path jar, String... args) throws IOException {
         assertTrue(Files.isRegularFile(JAR), JAR + " is built in the package phase");
-        List<String> command = new ArrayList<>(List.of(java, "-jar", JAR.toString()));
+        List<String> command = new ArrayList<>(List.of(java, "-jar", jar.toString()));
         command.addAll(List.of(args));
         ProcessBuilder builder = new ProcessBuilder(command);
         builder.environment().remove("JAVA_TOOL_OPTIONS");
@@ -170,6 +174,17 @@ class LauncherIT {
         assertEquals(0, child.awaitExit());
         BoundedWait.until(Duration.ofSeconds(5), "usage printed", () -> child.stdout().stream().anyMatch(l -> l.matches("  --help +print this text")));
         assertTrue(child.stdout().stream().anyMatch(l -> l.startsWith("  --port <v>")), () -> child.stdout().toString());
+        assertEquals("", child.stderr().toString());
+    }
+
+    @Test
+    void onJava17ItHandsOverFromAFolderWithASpaceInItsName() throws Exception {
+        assumeTrue(Files.isExecutable(JAVA_17), "no Java 17 at " + JAVA_17);
+        Path folder = Files.createDirectories(cache.resolve("a folder"));
+        Path jar = Files.copy(JAR, folder.resolve("launcher.jar"));
+        Child child = launchJar(JAVA_17.toString(), jar, "--help");
+        assertEquals(0, child.awaitExit(), () -> "exit code; stderr:\n" + child.stderr());
+        BoundedWait.until(Duration.ofSeconds(5), "usage printed", () -> child.stdout().stream().anyMatch(l -> l.matches("  --help +print this text")));
         assertEquals("", child.stderr().toString());
     }
 }

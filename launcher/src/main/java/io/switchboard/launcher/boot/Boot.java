@@ -1,8 +1,8 @@
 package io.switchboard.launcher.boot;
 
-import java.io.File;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
+import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -41,7 +41,7 @@ public final class Boot {
     }
 
     private static int handOver(Path java, String[] args) throws IOException, InterruptedException {
-        String jar = new File(Boot.class.getProtectionDomain().getCodeSource().getLocation().getPath()).getPath();
+        String jar = jarPath().toString();
         List<String> command = new ArrayList<>();
         command.add(java.toString());
         if (feature(java.getParent().getParent()) >= 23) {
@@ -67,6 +67,15 @@ public final class Boot {
             });
         }
         return child.waitFor();
+    }
+
+    /** The file this class was loaded from; a URI, not URL.getPath(), so "%20" becomes a space again. */
+    static Path jarPath() {
+        try {
+            return Path.of(Boot.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+        } catch (URISyntaxException e) {
+            throw new IllegalStateException("cannot locate the launcher jar", e);
+        }
     }
 
     /** A JDK 21+ java executable: JAVA_HOME first, then the newest in the usual folders. */
