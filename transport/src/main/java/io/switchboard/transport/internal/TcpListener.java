@@ -1,5 +1,6 @@
 package io.switchboard.transport.internal;
 
+import io.switchboard.api.spi.AcceptFailures;
 import io.switchboard.api.spi.ConnectionHandler;
 import io.switchboard.api.spi.Listener;
 import java.io.IOException;
@@ -33,13 +34,15 @@ final class TcpListener implements Listener {
     }
 
     private void acceptLoop() {
+        AcceptFailures failures = new AcceptFailures(LOG, localAddress);
         while (!server.isClosed()) {
             Socket socket;
             try {
                 socket = server.accept();
+                failures.succeeded();
             } catch (IOException e) {
                 if (!server.isClosed()) {
-                    LOG.log(Level.WARNING, "accept failed on {0}: {1}", localAddress, e.toString());
+                    failures.failed(e);
                 }
                 continue;
             }

@@ -1,5 +1,6 @@
 package io.switchboard.transport.internal;
 
+import io.switchboard.api.spi.AcceptFailures;
 import io.switchboard.api.spi.ConnectionHandler;
 import io.switchboard.api.spi.Listener;
 import java.io.IOException;
@@ -41,13 +42,15 @@ final class UnixListener implements Listener {
     }
 
     private void acceptLoop() {
+        AcceptFailures failures = new AcceptFailures(LOG, address);
         while (server.isOpen()) {
             SocketChannel channel;
             try {
                 channel = server.accept();
+                failures.succeeded();
             } catch (IOException e) {
                 if (server.isOpen()) {
-                    LOG.log(Level.WARNING, "accept failed on {0}: {1}", address, e.toString());
+                    failures.failed(e);
                 }
                 continue;
             }

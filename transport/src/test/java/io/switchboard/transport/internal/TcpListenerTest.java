@@ -1,0 +1,90 @@
+package io.switchboard.transport.internal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.logging.Handler;
+import java.util.logging.Level;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
+import java.util.logging.SimpleFormatter;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/** The TCP accept loop keeps going through failing accepts, and says so once, not per failure. */
+@Timeout(value = 30, unit = TimeUnit.SECONDS)
+class TcpListenerTest {
+
+    /** A server socket whose first {@code failing} accepts fail the way they do when out of descriptors. */
+    private static final class FailingServerSocket extends ServerSocket {
+        private final AtomicInteger failing;
+
+        FailingServerSocket(int failing) throws IOException {
+            this.failing = new AtomicInteger(failing);
+        }
+
+        @Override
+        public Socket accept() throws IOException {
+            if (failing.getAndDecrement() > 0) {
+                throw new IOException("Too many open files");
+            }
+            return super.accept();
+        }
+    }
+
+    @Test
+    void failingAcceptsArePausedAndLoggedOnceThenConnectionsAreServedAgain() throws Exception {
+        Logger jul = Logger.getLogger(TcpListener.class.getName());
+        List<String> lines = new CopyOnWriteArrayList<>();
+        SimpleFormatter formatter = new SimpleFormatter();
+        Handler recorder = new Handler() {
+            @Override
+            public void publish(LogRecord record) {
+                if (record.getLevel().intValue() >= Level.INFO.intValue()) {
+                    lines.add(record.getLevel() + " " + formatter.formatMessage(record));
+                }
+            }
+
+            @Override
+            public void flush() {
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        jul.addHandler(recorder);
+        FailingServerSocket server = new FailingServerSocket(5);
+        server.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+        TcpListener listener = new TcpListener(server, connection -> {
+            try {
+                connection.output().write("hi".getBytes(StandardCharsets.US_ASCII));
+                connection.output().flush();
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        });
+        try (Socket client = new Socket(InetAddress.getLoopbackAddress(), server.getLocalPort())) {
+            client.setSoTimeout(10_000);
+            assertEquals("hi", new String(client.getInputStream().readAllBytes(), StandardCharsets.US_ASCII));
+        } finally {
+            listener.close();
+            jul.removeHandler(recorder);
+        }
+        String where = String.valueOf(server.getLocalSocketAddress());
+        assertEquals(List.of(
+                "WARNING accept failed on " + where + ": java.io.IOException: Too many open files;"
+                        + " retrying, pausing up to 1000 ms between tries",
+                "INFO accepting again on " + where + " after 5 failed tries"), lines);
+    }
+}
