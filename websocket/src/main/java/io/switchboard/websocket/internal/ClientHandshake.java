@@ -39,7 +39,9 @@ public final class ClientHandshake {
         public static Url parse(String url) {
             URI uri;
             try {
-                uri = new URI(url);
+                // Characters outside ASCII go on the wire percent-encoded as UTF-8 (RFC 3986 §2.1):
+                // a request target is ASCII, and servers read it as such.
+                uri = new URI(new URI(url).toASCIIString());
             } catch (URISyntaxException e) {
                 throw new IllegalArgumentException("invalid URL " + url + ": " + e.getReason());
             }

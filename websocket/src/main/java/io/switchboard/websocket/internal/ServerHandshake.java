@@ -68,7 +68,9 @@ public final class ServerHandshake {
         if (!parts[2].startsWith("HTTP/1.") || parts[2].length() != 8) {
             throw new HttpException(parts[2].startsWith("HTTP/") ? 505 : 400, "unsupported protocol version " + parts[2]);
         }
-        if (!parts[2].equals("HTTP/1.1")) {
+        char minor = parts[2].charAt(7);
+        if (minor < '1' || minor > '9') {
+            // §4.2.1: HTTP/1.1 or higher; RFC 9110 §2.5: a higher minor version is read as 1.1
             throw new HttpException(505, "a WebSocket upgrade needs HTTP/1.1, got " + parts[2]);
         }
         String target = parts[1];
@@ -120,8 +122,12 @@ public final class ServerHandshake {
         if (!isValidKey(key)) {
             throw new Rejection(400, "Sec-WebSocket-Key is not the base64 encoding of 16 bytes");
         }
-        if (headers.all("Host").size() != 1) {
+        List<String> hosts = headers.all("Host");
+        if (hosts.size() != 1) {
             throw new Rejection(400, "an HTTP/1.1 request needs exactly one Host header");
+        }
+        if (!isValidHost(hosts.get(0))) {
+            throw new Rejection(400, "the Host header is not a host and optional port");
         }
         return WebSocketProtocol.acceptKey(key);
     }
@@ -136,6 +142,31 @@ public final class ServerHandshake {
         } catch (IllegalArgumentException e) {
             return false;
         }
+    }
+
+    /**
+     * RFC 9112 §3.2: {@code Host = uri-host [ ":" port ]} (RFC 3986 §3.2.2–3.2.3), possibly
+     * empty; checked by character classes, so a bracketed IP literal may hold any of them.
+     */
+    static boolean isValidHost(String value) {
+        String host = value;
+        int colon = value.lastIndexOf(':');
+        if (colon > value.lastIndexOf(']')) {
+            host = value.substring(0, colon);
+            if (!value.substring(colon + 1).chars().allMatch(c -> c >= '0' && c <= '9')) {
+                return false;
+            }
+        }
+        if (host.startsWith("[")) {
+            return host.length() > 2 && host.endsWith("]")
+                    && host.substring(1, host.length() - 1).chars().allMatch(c -> isHostChar(c) || c == ':');
+        }
+        return host.chars().allMatch(ServerHandshake::isHostChar);
+    }
+
+    /** RFC 3986 unreserved, sub-delims and '%' of pct-encoded: the characters of a reg-name. */
+    private static boolean isHostChar(int c) {
+        return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || "-._~!$&'()*+,;=%".indexOf(c) >= 0;
     }
 
     /** Every protocol the client offered, from all {@code Sec-WebSocket-Protocol} lines. */

@@ -68,6 +68,12 @@ class ClientHandshakeTest {
     }
 
     @Test
+    void nonAsciiCharactersInPathAndQueryArePercentEncodedAsUtf8() {
+        assertEquals("/caf%C3%A9/%F0%9F%98%80?q=%C3%A4", Url.parse("ws://example.com/café/😀?q=ä").target());
+        assertEquals("/a%20b%C3%A9", Url.parse("ws://example.com/a%20bé").target());
+    }
+
+    @Test
     void schemeIsCaseInsensitive() {
         assertEquals(true, Url.parse("WSS://example.com").secure());
     }

@@ -79,6 +79,12 @@ class ServerHandshakeTest {
         assertEquals(505, parseStatus("GET / " + version));
     }
 
+    @Test
+    void higherMinorVersionsOfHttp1AreReadAsHttp11() throws Exception {
+        assertEquals(new RequestLine("GET", "/chat", null), ServerHandshake.parseRequestLine("GET /chat HTTP/1.2"));
+        assertEquals(new RequestLine("GET", "/chat", null), ServerHandshake.parseRequestLine("GET /chat HTTP/1.9"));
+    }
+
     @ParameterizedTest(name = "\"{0}\"")
     @ValueSource(strings = {
         "garbage", "", "GET /", "GET  / HTTP/1.1", "GET / HTTP/1.1 ", " GET / HTTP/1.1", "GET / http/1.1",
@@ -179,6 +185,20 @@ class ServerHandshakeTest {
     void missingOrRepeatedHostIsRejectedWith400() {
         assertEquals(400, rejected("GET", valid().remove("Host").build()).status());
         assertEquals(400, rejected("GET", valid().add("Host", "other.example.com").build()).status());
+    }
+
+    @ParameterizedTest(name = "\"{0}\"")
+    @ValueSource(strings = {"a b", "example.com/x", "user@example.com", "example.com:http", "[::1", "::1",
+        "[::1]x", "example.com:80:80", "exa\"mple.com"})
+    void hostThatIsNotAHostAndPortIsRejectedWith400(String host) {
+        assertEquals(400, rejected("GET", valid().set("Host", host).build()).status());
+    }
+
+    @ParameterizedTest(name = "\"{0}\"")
+    @ValueSource(strings = {"", "example.com:8080", "127.0.0.1", "[::1]:8080", "[fe80::1%25eth0]", "my_host:80",
+        "xn--bcher-kva.example", "example.com:"})
+    void hostAndOptionalPortAreAccepted(String host) {
+        assertEquals(ACCEPT, ServerHandshake.validate("GET", valid().set("Host", host).build()));
     }
 
     // sub-protocols and responses
