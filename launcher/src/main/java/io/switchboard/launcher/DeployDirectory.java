@@ -29,7 +29,10 @@ import org.osgi.framework.wiring.FrameworkWiring;
  * acted on only after its size and modification time have stayed the same for a quiet period
  * and its content hash differs from what was last deployed; it is then checked as a complete
  * zip with a bundle manifest, and installed and started, or updated in place. A deleted jar is
- * uninstalled. A jar that fails is reported in one line and left alone until it changes.
+ * uninstalled. A jar that fails is reported in one line and left alone until it changes, with
+ * two exceptions: a bundle that could not resolve is started again after a later jar is
+ * deployed (which may export what it imports), and a jar refused because another jar holds a
+ * bundle of the same symbolic name and version is tried again once a jar is removed.
  * Removal-pending revisions of updated or removed bundles are refreshed away after the drain
  * timeout, when their sessions have ended.
  *
@@ -50,6 +53,8 @@ final class DeployDirectory {
         /** Hash of the content last deployed or last found broken; null before either. */
         String handledHash;
         Bundle bundle;
+        /** Its install was refused because another bundle has the same symbolic name and version. */
+        boolean duplicate;
     }
 
     private final BundleContext context;
@@ -59,6 +64,8 @@ final class DeployDirectory {
     private final Map<Path, Tracked> files = new HashMap<>();
     /** System.nanoTime() after which removal-pending revisions are refreshed; 0 if none wait. */
     private long refreshAt;
+    /** Whether this scan installed or updated a bundle, whose exports may let others resolve. */
+    private boolean deployed;
 
     DeployDirectory(BundleContext context, Path folder, Duration quietPeriod, Duration drainTimeout) {
         this.context = context;
@@ -93,6 +100,10 @@ final class DeployDirectory {
         } catch (IOException e) {
             LOG.log(Level.WARNING, "cannot list deploy folder {0}: {1}", folder, e.getMessage());
             return;
+        }
+        if (deployed) {
+            deployed = false;
+            startUnresolved();
         }
         for (var it = files.entrySet().iterator(); it.hasNext();) {
             var entry = it.next();
@@ -158,9 +169,12 @@ final class DeployDirectory {
                 t.bundle = context.installBundle(LOCATION_PREFIX + file.getFileName(), new ByteArrayInputStream(content));
             }
         } catch (BundleException | RuntimeException e) {
+            t.duplicate = e instanceof BundleException b && b.getType() == BundleException.DUPLICATE_BUNDLE_ERROR;
             LOG.log(Level.ERROR, "{0}: {1} failed: {2}", file, update ? "update" : "install", oneLine(e));
             return;
         }
+        t.duplicate = false;
+        deployed = true;
         try {
             if (t.bundle.getState() != Bundle.ACTIVE) {
                 t.bundle.start();
@@ -181,9 +195,31 @@ final class DeployDirectory {
             t.bundle.uninstall();
             scheduleRefresh();
             LOG.log(Level.INFO, "{0}: removed, uninstalled {1}", file, description);
+            // A jar refused for holding the same bundle as this one is tried again on the next scan.
+            files.values().stream().filter(other -> other.duplicate).forEach(other -> {
+                other.duplicate = false;
+                other.handledHash = null;
+            });
         } catch (BundleException | RuntimeException e) {
             LOG.log(Level.ERROR, "{0}: uninstall failed: {1}", file, oneLine(e));
         }
+    }
+
+    /**
+     * Starts the bundles that could not resolve when they were deployed, now that a bundle just
+     * deployed may export what they import; their failure was reported then, once.
+     */
+    private void startUnresolved() {
+        files.forEach((file, t) -> {
+            if (t.bundle != null && t.bundle.getState() == Bundle.INSTALLED) {
+                try {
+                    t.bundle.start();
+                    LOG.log(Level.INFO, "{0}: started {1}: what it imports is there now", file, describe(t.bundle));
+                } catch (BundleException | RuntimeException e) {
+                    LOG.log(Level.DEBUG, "{0}: still cannot start: {1}", file, oneLine(e));
+                }
+            }
+        });
     }
 
     /** Old revisions may still run sessions: refresh them away once those have been drained. */

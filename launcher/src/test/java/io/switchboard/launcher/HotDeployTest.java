@@ -177,6 +177,57 @@ class HotDeployTest {
     }
 
     @Test
+    void jarRefusedForTheSameNameAndVersionAsAnotherIsDeployedOnceThatOneIsRemoved() throws Exception {
+        // A new build under a new file name, same Bundle-SymbolicName and Bundle-Version (a
+        // SNAPSHOT), copied in before the old file is deleted.
+        try (LogRecorder log = LogRecorder.of(DeployDirectory.class);
+                RunningLauncher launcher = RunningLauncher.start(deploy, cache)) {
+            TestBundles.handler("test.t").writeTo(deploy.resolve("t-1.jar"));
+            launcher.awaitReply("/t", "v1:");
+
+            TestBundles.handler("test.t").reply("v2:").writeTo(deploy.resolve("t-2.jar"));
+            String refused = deploy.toAbsolutePath().normalize().resolve("t-2.jar") + ": install failed";
+            BoundedWait.until(STEP, "t-2.jar refused while t-1.jar holds test.t 1.0.0",
+                    () -> !log.lines(Level.SEVERE, refused).isEmpty());
+            Files.delete(deploy.resolve("t-1.jar"));
+
+            launcher.awaitReply("/t", "v2:");
+            assertEquals(Bundle.ACTIVE, active(launcher, "t-2.jar").getState());
+            assertTrue(launcher.deployed("t-1.jar").isEmpty());
+        }
+    }
+
+    @Test
+    void handlerWaitingForAPackageStartsWhenTheJarExportingItArrives() throws Exception {
+        try (LogRecorder log = LogRecorder.of(DeployDirectory.class);
+                RunningLauncher launcher = RunningLauncher.start(deploy, cache)) {
+            TestBundles.handler("test.h").path("/h").importing("testlib").writeTo(deploy.resolve("h.jar"));
+            String unresolved = deploy.toAbsolutePath().normalize().resolve("h.jar") + ": ";
+            BoundedWait.until(STEP, "h.jar reported as not startable", () -> !log.lines(Level.SEVERE, unresolved).isEmpty());
+            assertEquals(Bundle.INSTALLED, launcher.deployed("h.jar").orElseThrow().getState());
+
+            TestBundles.writeAtomically(deploy.resolve("lib.jar"), TestBundles.library("test.lib", "testlib"));
+
+            launcher.awaitReply("/h", "v1:");
+            active(launcher, "h.jar");
+        }
+    }
+
+    @Test
+    void handlerAndTheJarExportingItsPackagePresentAtStartAreLiveWhicheverIsListedFirst() throws Exception {
+        for (List<String> names : List.of(List.of("a.jar", "z.jar"), List.of("z.jar", "a.jar"))) {
+            for (Path jar : Files.newDirectoryStream(deploy)) {
+                Files.delete(jar);
+            }
+            TestBundles.handler("test.h").path("/h").importing("testlib").writeTo(deploy.resolve(names.get(0)));
+            TestBundles.writeAtomically(deploy.resolve(names.get(1)), TestBundles.library("test.lib", "testlib"));
+            try (RunningLauncher launcher = RunningLauncher.start(deploy, cache)) {
+                assertEquals("v1:a", launcher.echo("/h", "a"), () -> "handler in " + names.get(0));
+            }
+        }
+    }
+
+    @Test
     void connectionLoopDuringAnUpdateSeesNoFailedHandshake() throws Exception {
         try (RunningLauncher launcher = RunningLauncher.start(deploy, cache)) {
             Path jar = deploy.resolve("t.jar");

@@ -51,6 +51,18 @@ final class TestBundles {
         return new Handler(symbolicName);
     }
 
+    /** A library bundle with no classes that exports {@code packageName}, for handlers that import it. */
+    static byte[] library(String symbolicName, String packageName) {
+        Manifest manifest = new Manifest();
+        Attributes main = manifest.getMainAttributes();
+        main.put(Attributes.Name.MANIFEST_VERSION, "1.0");
+        main.putValue("Bundle-ManifestVersion", "2");
+        main.putValue("Bundle-SymbolicName", symbolicName);
+        main.putValue("Bundle-Version", "1.0.0");
+        main.putValue("Export-Package", packageName);
+        return jar(manifest, Map.of());
+    }
+
     /** A handler bundle under construction; every setter returns this. */
     static final class Handler {
         private String symbolicName;

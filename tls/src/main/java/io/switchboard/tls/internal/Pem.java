@@ -9,7 +9,8 @@ import java.util.regex.Pattern;
 
 /**
  * Reads the blocks of a PEM text (RFC 7468): {@code -----BEGIN label-----}, base64 lines,
- * {@code -----END label-----}. Text outside blocks is ignored, as RFC 7468 §2 allows.
+ * {@code -----END label-----}. Text outside blocks and whitespace ending the BEGIN line are
+ * ignored, as RFC 7468 §2 and §3 (lax parsing) allow.
  * Encrypted legacy blocks (with {@code Proc-Type} headers) are rejected with a clear message.
  * Pure and stateless.
  */
@@ -20,7 +21,7 @@ public final class Pem {
     }
 
     private static final Pattern BLOCK = Pattern.compile(
-            "-----BEGIN ([A-Z0-9 ]+)-----\\R(.*?)-----END ([A-Z0-9 ]+)-----", Pattern.DOTALL);
+            "-----BEGIN ([A-Z0-9 ]+)-----[ \\t]*\\R(.*?)-----END ([A-Z0-9 ]+)-----", Pattern.DOTALL);
 
     private Pem() {
     }

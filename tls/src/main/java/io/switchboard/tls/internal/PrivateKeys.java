@@ -1,6 +1,7 @@
 package io.switchboard.tls.internal;
 
 import java.io.IOException;
+import java.security.AlgorithmParameters;
 import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
 import java.security.PrivateKey;
@@ -86,8 +87,11 @@ public final class PrivateKeys {
             throw new IllegalArgumentException(source + ": the ENCRYPTED PRIVATE KEY block is malformed: "
                     + e.getMessage());
         }
-        // For PBES2 the parameters name the real scheme, e.g. PBEWithHmacSHA256AndAES_256.
-        String scheme = info.getAlgParameters() != null ? info.getAlgParameters().toString() : info.getAlgName();
+        // For PBES2 the parameters name the real scheme, e.g. PBEWithHmacSHA256AndAES_256; a PBES1
+        // scheme (e.g. PBEWithSHA1AndDESede) is the algorithm's own name, its parameters print salt and count.
+        AlgorithmParameters parameters = info.getAlgParameters();
+        String scheme = parameters != null && parameters.getAlgorithm().equalsIgnoreCase("PBES2")
+                ? parameters.toString() : info.getAlgName();
         Cipher cipher;
         try {
             SecretKeyFactory factory = SecretKeyFactory.getInstance(scheme);

@@ -35,6 +35,16 @@ class PemTest {
     }
 
     @Test
+    void whitespaceAfterTheBeginLineDoesNotDropTheBlock() {
+        // RFC 7468 §3 (lax parsing): "-----BEGIN label-----" *WSP eol; a chain must not lose a certificate.
+        List<Pem.Block> blocks = Pem.read(ascii("-----BEGIN CERTIFICATE----- \r\nAQID\r\nBA==\r\n-----END CERTIFICATE-----\r\n"
+                + "-----BEGIN CERTIFICATE-----\t\r\nBQY=\r\n-----END CERTIFICATE-----\r\n"), "chain.pem");
+        assertEquals(2, blocks.size());
+        assertArrayEquals(new byte[] {1, 2, 3, 4}, blocks.get(0).der());
+        assertArrayEquals(new byte[] {5, 6}, blocks.get(1).der());
+    }
+
+    @Test
     void textWithoutBlocksIsRejectedNamingTheSource() {
         var e = assertThrows(IllegalArgumentException.class, () -> Pem.read(ascii("hello"), "key.pem"));
         assertTrue(e.getMessage().startsWith("key.pem: no PEM block"), e.getMessage());

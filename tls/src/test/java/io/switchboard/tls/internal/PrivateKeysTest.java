@@ -11,6 +11,11 @@ import io.switchboard.tls.TestPki.Issued;
 import java.nio.charset.StandardCharsets;
 import java.security.PrivateKey;
 import java.security.interfaces.ECPrivateKey;
+import javax.crypto.Cipher;
+import javax.crypto.EncryptedPrivateKeyInfo;
+import javax.crypto.SecretKeyFactory;
+import javax.crypto.spec.PBEKeySpec;
+import javax.crypto.spec.PBEParameterSpec;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -50,6 +55,22 @@ class PrivateKeysTest {
         assertArrayEquals(rsa.keys().getPrivate().getEncoded(),
                 read(rsa.encryptedPkcs8Pem("correct horse"), "correct horse").getEncoded());
         assertArrayEquals(ec.keys().getPrivate().getEncoded(), read(ec.encryptedPkcs8Pem("pw"), "pw").getEncoded());
+    }
+
+    @Test
+    void pbes1EncryptedPkcs8KeyLoadsWithItsPassword() throws Exception {
+        // As "openssl pkcs8 -topk8 -v1 PBE-SHA1-3DES" writes it: PBES1 (PKCS#12 PBE), not PBES2.
+        String scheme = "PBEWithSHA1AndDESede";
+        char[] password = "pw".toCharArray();
+        Cipher cipher = Cipher.getInstance(scheme);
+        cipher.init(Cipher.ENCRYPT_MODE, SecretKeyFactory.getInstance(scheme).generateSecret(new PBEKeySpec(password)),
+                new PBEParameterSpec(new byte[] {1, 2, 3, 4, 5, 6, 7, 8}, 2048));
+        byte[] encrypted = new EncryptedPrivateKeyInfo(cipher.getParameters(),
+                cipher.doFinal(rsa.keys().getPrivate().getEncoded())).getEncoded();
+        assertArrayEquals(rsa.keys().getPrivate().getEncoded(),
+                read(TestPki.pem("ENCRYPTED PRIVATE KEY", encrypted), "pw").getEncoded());
+        assertEquals("key.pem: wrong password for the encrypted private key",
+                failure(TestPki.pem("ENCRYPTED PRIVATE KEY", encrypted), "wrong"));
     }
 
     @Test
