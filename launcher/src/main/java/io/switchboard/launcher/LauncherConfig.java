@@ -1,7 +1,9 @@
 package io.switchboard.launcher;
 
 import java.io.IOException;
-import java.io.InputStream;
+import java.io.Reader;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -154,8 +156,11 @@ record LauncherConfig(String host, int port, Path deploy, Path cache, Level logL
         }
         if (configFile != null) {
             Properties file = new Properties();
-            try (InputStream in = Files.newInputStream(Path.of(configFile))) {
+            // UTF-8, not Properties' ISO-8859-1 default: paths and passwords may be non-ASCII.
+            try (Reader in = Files.newBufferedReader(Path.of(configFile), StandardCharsets.UTF_8)) {
                 file.load(in);
+            } catch (CharacterCodingException e) {
+                throw new ConfigException("cannot read config file " + configFile + ": it is not UTF-8 text");
             } catch (IOException e) {
                 throw new ConfigException("cannot read config file " + configFile + ": " + e.getMessage());
             }

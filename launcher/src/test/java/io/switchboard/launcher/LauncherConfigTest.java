@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.switchboard.launcher.LauncherConfig.ConfigException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -181,6 +182,23 @@ class LauncherConfigTest {
         ConfigException e = assertThrows(ConfigException.class,
                 () -> LauncherConfig.parse(List.of(), properties("switchboard.port", "http")));
         assertOneLineNaming("--port", e);
+    }
+
+    @Test
+    void configFileIsReadAsUtf8() throws Exception {
+        Path file = dir.resolve("utf8.properties");
+        Files.writeString(file, "tls-cert = c.pem\ntls-key = k.pem\ntls-key-password = p\u00e4ss\u20ac\n",
+                StandardCharsets.UTF_8);
+        LauncherConfig c = parse("--config", file.toString());
+        assertEquals("p\u00e4ss\u20ac", c.tlsKeyPassword());
+    }
+
+    @Test
+    void configFileThatIsNotUtf8IsNamed() throws Exception {
+        Path file = dir.resolve("latin1.properties");
+        Files.write(file, "host = caf\u00e9\n".getBytes(StandardCharsets.ISO_8859_1));
+        ConfigException e = assertThrows(ConfigException.class, () -> parse("--config", file.toString()));
+        assertOneLineNaming(file + ": it is not UTF-8 text", e);
     }
 
     @Test
