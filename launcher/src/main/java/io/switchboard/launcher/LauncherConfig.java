@@ -1,10 +1,12 @@
 package io.switchboard.launcher;
 
+import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.Reader;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -84,7 +86,8 @@ record LauncherConfig(String host, int port, Path deploy, Path cache, Level logL
         setting("compression", "false", "accept permessage-deflate offers (true or false)");
         setting("tls-cert", "", "PEM certificate chain: serve wss:// (with --tls-key)");
         setting("tls-key", "", "PEM private key (PKCS#8, encrypted PKCS#8, PKCS#1 RSA or SEC1 EC)");
-        setting("tls-key-password", "", "password of an encrypted key");
+        setting("tls-key-password", "", "password of an encrypted key (visible to ps: prefer the -file form)");
+        setting("tls-key-password-file", "", "file whose first line is the password of an encrypted key");
         setting("tls-client-ca", "", "PEM CA certificates: verify client certificates (mutual TLS)");
         setting("tls-client-auth", "need", "need or want a client certificate, with --tls-client-ca");
         setting("tls-port", "8443", "wss port (0 = any free port)");
@@ -196,7 +199,7 @@ record LauncherConfig(String host, int port, Path deploy, Path cache, Level logL
                 bool(values, "compression"),
                 blankToNull(values.get("tls-cert")),
                 blankToNull(values.get("tls-key")),
-                blankToNull(values.get("tls-key-password")),
+                keyPassword(values),
                 blankToNull(values.get("tls-client-ca")),
                 clientAuth(values.get("tls-client-auth")),
                 (int) number(values, "tls-port", 0, 65535),
@@ -264,6 +267,29 @@ record LauncherConfig(String host, int port, Path deploy, Path cache, Level logL
         }
         throw new ConfigException("invalid value for --" + name + ": '" + v + "' (expected a duration like 500ms or 30s"
                 + (zeroAllowed ? "" : ", above zero") + ")");
+    }
+
+    /** The key password from --tls-key-password or the first line of --tls-key-password-file. */
+    private static String keyPassword(Map<String, String> values) throws ConfigException {
+        String password = blankToNull(values.get("tls-key-password"));
+        String file = blankToNull(values.get("tls-key-password-file"));
+        if (file == null) {
+            return password;
+        }
+        if (password != null) {
+            throw new ConfigException("--tls-key-password and --tls-key-password-file exclude each other");
+        }
+        try (BufferedReader in = Files.newBufferedReader(Path.of(file), StandardCharsets.UTF_8)) {
+            String line = in.readLine();
+            if (line == null || line.isEmpty()) {
+                throw new ConfigException("--tls-key-password-file " + file + ": the first line is empty");
+            }
+            return line;
+        } catch (CharacterCodingException e) {
+            throw new ConfigException("--tls-key-password-file " + file + ": not UTF-8 text");
+        } catch (IOException | InvalidPathException e) {
+            throw new ConfigException("--tls-key-password-file " + file + ": cannot read it: " + e.getMessage());
+        }
     }
 
     private static String blankToNull(String v) {

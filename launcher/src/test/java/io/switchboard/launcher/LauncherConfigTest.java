@@ -194,6 +194,28 @@ class LauncherConfigTest {
     }
 
     @Test
+    void keyPasswordIsTheFirstLineOfThePasswordFile() throws Exception {
+        Path file = Files.writeString(dir.resolve("pw"), " s3cret with spaces \nsecond line\n");
+        LauncherConfig c = parse("--tls-cert", "c.pem", "--tls-key", "k.pem", "--tls-key-password-file", file.toString());
+        assertEquals(" s3cret with spaces ", c.tlsKeyPassword());
+    }
+
+    @Test
+    void passwordFileProblemsAreNamed() throws Exception {
+        Path empty = Files.writeString(dir.resolve("empty"), "\n");
+        Path missing = dir.resolve("missing");
+        String[] tls = {"--tls-cert", "c.pem", "--tls-key", "k.pem"};
+        assertOneLineNaming(empty + ": the first line is empty",
+                rejected(tls[0], tls[1], tls[2], tls[3], "--tls-key-password-file", empty.toString()));
+        assertOneLineNaming("--tls-key-password-file " + missing + ": cannot read it",
+                rejected(tls[0], tls[1], tls[2], tls[3], "--tls-key-password-file", missing.toString()));
+        assertOneLineNaming("exclude each other",
+                rejected(tls[0], tls[1], tls[2], tls[3], "--tls-key-password", "pw", "--tls-key-password-file", empty.toString()));
+        assertOneLineNaming("--tls-key-password needs --tls-cert and --tls-key",
+                rejected("--tls-key-password-file", Files.writeString(dir.resolve("pw"), "pw").toString()));
+    }
+
+    @Test
     void configFileThatIsNotUtf8IsNamed() throws Exception {
         Path file = dir.resolve("latin1.properties");
         Files.write(file, "host = caf\u00e9\n".getBytes(StandardCharsets.ISO_8859_1));
