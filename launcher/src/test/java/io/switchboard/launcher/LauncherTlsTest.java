@@ -1,6 +1,7 @@
 package io.switchboard.launcher;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -14,13 +15,16 @@ import io.switchboard.tls.TlsClient;
 import io.switchboard.websocket.ConnectResult;
 import io.switchboard.websocket.WebSocketClient;
 import io.switchboard.websocket.WebSocketOptions;
+import java.lang.reflect.Method;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Properties;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
+import org.osgi.framework.Bundle;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -70,14 +74,57 @@ class LauncherTlsTest {
         }
     }
 
+    /**
+     * A bundle that makes a {@code WebSocketClient} without a transport gets the framework's
+     * transport services, since {@code ServiceLoader} sees no other bundle: TCP for ws://, and for
+     * wss:// the default TLS client, which checks the chain against the JDK's trust store.
+     */
+    @Test
+    void clientsMadeInsideTheFrameworkUseItsTransportServices() throws Exception {
+        Issued ca = TestPki.ca("Test CA", Algorithm.EC);
+        Issued server = ca.issue("localhost", Algorithm.EC, Usage.SERVER, "localhost", "127.0.0.1");
+        Path cert = TestPki.write(dir, "cert.pem", server.certificatePem());
+        Path key = TestPki.write(dir, "key.pem", server.pkcs8Pem());
+        Launcher launcher = launcher("--tls-cert", cert.toString(), "--tls-key", key.toString());
+        try {
+            Matcher m = Pattern.compile("Switchboard ready: ws://127\\.0\\.0\\.1:(\\d+)/ws, wss://127\\.0\\.0\\.1:(\\d+)/ws \\(.*")
+                    .matcher(launcher.start());
+            assertTrue(m.matches());
+            Bundle websocket = Arrays.stream(launcher.framework().getBundleContext().getBundles())
+                    .filter(b -> "io.switchboard.websocket".equals(b.getSymbolicName())).findFirst().orElseThrow();
+            Class<?> clientClass = websocket.loadClass(WebSocketClient.class.getName());
+            assertNotEquals(WebSocketClient.class, clientClass, "the bundle's own class, not the test's");
+
+            Object plain = clientClass.getConstructor(String.class).newInstance("ws://127.0.0.1:" + m.group(1) + "/ws");
+            Object connected = clientClass.getMethod("connect").invoke(plain);
+            assertEquals("CONNECTED", call(connected, "outcome").toString(), connected::toString);
+            assertEquals(true, clientClass.getMethod("send", String.class).invoke(plain, "from inside"));
+            assertEquals("from inside", call(call(plain, "read"), "text"));
+            call(plain, "close");
+
+            Object secure = clientClass.getConstructor(String.class).newInstance("wss://127.0.0.1:" + m.group(2) + "/ws");
+            Object refused = clientClass.getMethod("connect").invoke(secure);
+            assertEquals("TLS_UNTRUSTED", call(refused, "outcome").toString(), refused::toString);
+        } finally {
+            launcher.stop("test over");
+        }
+    }
+
+    private static Object call(Object target, String method) throws ReflectiveOperationException {
+        Method m = target.getClass().getMethod(method);
+        m.setAccessible(true);
+        return m.invoke(target);
+    }
+
     @Test
     void plainWsCanBeTurnedOff() throws Exception {
         Issued ca = TestPki.ca("Test CA", Algorithm.RSA);
         Issued server = ca.issue("localhost", Algorithm.RSA, Usage.SERVER, "127.0.0.1");
         Path cert = TestPki.write(dir, "cert.pem", server.certificatePem());
         Path key = TestPki.write(dir, "key.pem", server.encryptedPkcs8Pem("secret"));
+        Path password = TestPki.write(dir, "key-password", "secret\n");
         Launcher launcher = launcher("--tls-cert", cert.toString(), "--tls-key", key.toString(),
-                "--tls-key-password", "secret", "--plain", "false");
+                "--tls-key-password-file", password.toString(), "--plain", "false");
         try {
             String ready = launcher.start();
             Matcher m = Pattern.compile("Switchboard ready: wss://127\\.0\\.0\\.1:(\\d+)/ws \\(.*").matcher(ready);

@@ -4,6 +4,7 @@ import io.switchboard.api.WebSocketHandler;
 import io.switchboard.api.spi.Transport;
 import io.switchboard.websocket.WebSocketOptions;
 import io.switchboard.websocket.WebSocketServer;
+import io.switchboard.websocket.internal.ServiceTransports;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.time.Duration;
@@ -25,7 +26,9 @@ import org.osgi.util.tracker.ServiceTrackerCustomizer;
  * service appears (unless {@code switchboard.plain=false}), and a TLS one on
  * {@code switchboard.tls.port} (default 8443) when a transport with
  * {@code switchboard.transport=tls} appears; stops each (closing sessions with 1001) when its
- * transport goes, and routes handler services to all of them through the {@link HandlerWhiteboard}. Configured by framework properties
+ * transport goes, and routes handler services to all of them through the {@link HandlerWhiteboard}.
+ * Transport services other than TLS servers (TCP, and {@code switchboard.transport=tls-client})
+ * also serve {@code WebSocketClient}s made without an explicit transport. Configured by framework properties
  * ({@code switchboard.host}, {@code switchboard.port}, {@code switchboard.maxMessageSize} in
  * bytes, {@code switchboard.closeTimeout}, {@code switchboard.handshakeTimeout},
  * {@code switchboard.drainTimeout}, {@code switchboard.pingInterval}, {@code switchboard.readTimeout},
@@ -64,16 +67,17 @@ public final class WebSocketActivator implements BundleActivator {
         handlers = new ServiceTracker<>(context, WebSocketHandler.class, whiteboard);
         handlers.open();
         if (!"false".equalsIgnoreCase(property(context, "switchboard.plain", "true"))) {
-            transports.add(track(context, "(!(switchboard.transport=tls))",
+            transports.add(track(context, "(!(|(switchboard.transport=tls)(switchboard.transport=tls-client)))",
                     new ServerLifecycle(context, whiteboard, options, host, port, false)));
         }
+        transports.add(track(context, "(!(switchboard.transport=tls))", new ClientTransports(context)));
         int tlsPort = Integer.parseInt(property(context, "switchboard.tls.port", "8443"));
         transports.add(track(context, "(switchboard.transport=tls)",
                 new ServerLifecycle(context, whiteboard, options, host, tlsPort, true)));
     }
 
     private static ServiceTracker<Transport, Transport> track(BundleContext context, String filter,
-            ServerLifecycle lifecycle) {
+            ServiceTrackerCustomizer<Transport, Transport> lifecycle) {
         try {
             ServiceTracker<Transport, Transport> tracker = new ServiceTracker<>(context, context.createFilter(
                     "(&(objectClass=" + Transport.class.getName() + ")" + filter + ")"), lifecycle);
@@ -100,6 +104,37 @@ public final class WebSocketActivator implements BundleActivator {
         String value = context.getProperty(name);
         if (value != null && !value.isBlank()) {
             setter.accept(value.strip());
+        }
+    }
+
+    /**
+     * Offers the plain and client-only TLS transport services to {@code WebSocketClient}s made
+     * without a transport inside the framework, where {@code ServiceLoader} sees no other bundle.
+     */
+    private static final class ClientTransports implements ServiceTrackerCustomizer<Transport, Transport> {
+        private final BundleContext context;
+
+        ClientTransports(BundleContext context) {
+            this.context = context;
+        }
+
+        @Override
+        public Transport addingService(ServiceReference<Transport> reference) {
+            Transport transport = context.getService(reference);
+            if (transport != null) {
+                ServiceTransports.add(transport);
+            }
+            return transport;
+        }
+
+        @Override
+        public void modifiedService(ServiceReference<Transport> reference, Transport transport) {
+        }
+
+        @Override
+        public void removedService(ServiceReference<Transport> reference, Transport transport) {
+            ServiceTransports.remove(transport);
+            context.ungetService(reference);
         }
     }
 
