@@ -1,6 +1,7 @@
 package io.switchboard.websocket;
 
 import io.switchboard.api.Headers;
+import io.switchboard.api.spi.ClientCertificateRefusedException;
 import java.security.cert.CertPathBuilderException;
 import java.security.cert.CertPathValidatorException;
 import java.security.cert.CertificateException;
@@ -82,11 +83,15 @@ public final class ConnectResult {
      * Classifies a TLS failure of a connect attempt to {@code peer} by its cause chain: a
      * certificate path that cannot be built or validated is untrusted; a certificate error
      * about subject alternative names is a host-name mismatch; a certificate alert received
-     * from the server means it refused our certificate; anything else is a failed handshake.
+     * from the server, or the transport's {@link ClientCertificateRefusedException}, means it
+     * refused our certificate (or its absence); anything else is a failed handshake.
      */
     static ConnectResult tlsFailed(SSLException e, String peer) {
         String detail = e.getMessage() == null ? e.toString() : e.getMessage();
         for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof ClientCertificateRefusedException) {
+                return failed(Outcome.TLS_CLIENT_CERT_REJECTED, detail);
+            }
             if (t instanceof CertPathBuilderException || t instanceof CertPathValidatorException) {
                 return failed(Outcome.TLS_UNTRUSTED, "the certificate of " + peer + " is not trusted: " + detail);
             }

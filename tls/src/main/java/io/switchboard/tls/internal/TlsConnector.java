@@ -1,5 +1,6 @@
 package io.switchboard.tls.internal;
 
+import io.switchboard.api.spi.ClientCertificateRefusedException;
 import io.switchboard.api.spi.Connection;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -7,16 +8,24 @@ import java.net.Socket;
 import java.net.SocketAddress;
 import java.net.SocketException;
 import java.security.GeneralSecurityException;
+import java.security.Principal;
+import java.security.PrivateKey;
 import java.security.SecureRandom;
+import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import javax.net.ssl.KeyManager;
 import javax.net.ssl.SNIHostName;
 import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLEngine;
+import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSocket;
 import javax.net.ssl.SSLSocketFactory;
+import javax.net.ssl.X509ExtendedKeyManager;
 import javax.net.ssl.X509TrustManager;
 
 /**
@@ -37,13 +46,16 @@ public final class TlsConnector {
 
     private final Config config;
     private final SSLSocketFactory factory;
+    /** Without a client key: the sockets whose server asked for a certificate during the handshake. */
+    private final Set<Socket> askedForCertificate = ConcurrentHashMap.newKeySet();
 
     /** @throws IllegalArgumentException for an unsupported protocol or cipher suite */
     public TlsConnector(Config config) {
         this.config = config;
         try {
             SSLContext context = SSLContext.getInstance("TLS");
-            KeyManager[] keys = config.clientKey() == null ? null : new KeyManager[] {config.clientKey().keyManager()};
+            KeyManager[] keys = {config.clientKey() == null ? new NoCertificate(askedForCertificate)
+                    : config.clientKey().keyManager()};
             context.init(keys, new X509TrustManager[] {config.trust()}, new SecureRandom());
             SSLParameters supported = context.getSupportedSSLParameters();
             for (String p : config.protocols()) {
@@ -96,11 +108,71 @@ public final class TlsConnector {
                 parameters.setEndpointIdentificationAlgorithm("HTTPS");
             }
             socket.setSSLParameters(parameters);
-            Handshakes.complete(socket, raw, config.handshakeTimeout());
+            try {
+                Handshakes.complete(socket, raw, config.handshakeTimeout());
+            } catch (SSLException e) {
+                if (askedForCertificate.remove(socket) && String.valueOf(e.getMessage()).contains("Received fatal alert")) {
+                    throw new ClientCertificateRefusedException(inet + " asked for a client certificate, none is "
+                            + "configured, and it ended the handshake: " + e.getMessage(), e);
+                }
+                throw e;
+            } finally {
+                askedForCertificate.remove(socket);
+            }
             return new TlsConnection(socket, raw);
         } catch (IOException | RuntimeException e) {
             raw.close();
             throw e;
+        }
+    }
+
+    /**
+     * The key manager of a client without a certificate: presents none, and notes the sockets
+     * whose server asked for one, so that a refusal can be told apart from other failures.
+     */
+    private static final class NoCertificate extends X509ExtendedKeyManager {
+        private final Set<Socket> asked;
+
+        NoCertificate(Set<Socket> asked) {
+            this.asked = asked;
+        }
+
+        @Override
+        public String chooseClientAlias(String[] keyType, Principal[] issuers, Socket socket) {
+            if (socket != null) {
+                asked.add(socket);
+            }
+            return null;
+        }
+
+        @Override
+        public String chooseEngineClientAlias(String[] keyType, Principal[] issuers, SSLEngine engine) {
+            return null;
+        }
+
+        @Override
+        public String[] getClientAliases(String keyType, Principal[] issuers) {
+            return null;
+        }
+
+        @Override
+        public String[] getServerAliases(String keyType, Principal[] issuers) {
+            return null;
+        }
+
+        @Override
+        public String chooseServerAlias(String keyType, Principal[] issuers, Socket socket) {
+            return null;
+        }
+
+        @Override
+        public X509Certificate[] getCertificateChain(String alias) {
+            return null;
+        }
+
+        @Override
+        public PrivateKey getPrivateKey(String alias) {
+            return null;
         }
     }
 
