@@ -96,6 +96,7 @@ class HotDeployTest {
             assertEquals("v2:b", ask(fresh, "b"));
             assertEquals("v1:c", ask(talked, "c"));
             assertEquals("v1:d", ask(silent, "d"));
+            assertEquals("v1:late", ask(talked, "late"), "the old revision still loads its classes");
             Bundle bundle = launcher.deployed("t.jar").orElseThrow();
             assertEquals(bundleId, bundle.getBundleId(), "updated in place, not reinstalled");
             assertEquals(new Version(2, 0, 0), bundle.getVersion());
@@ -121,6 +122,7 @@ class HotDeployTest {
             BoundedWait.until(STEP, "t.jar uninstalled", () -> launcher.deployed("t.jar").isEmpty());
 
             assertEquals("v1:b", ask(open, "b"), "sessions of a removed handler are drained, not dropped");
+            assertEquals("v1:late", ask(open, "late"), "the removed revision still loads its classes");
             assertClosedBy(CloseStatus.GOING_AWAY, open);
             assertNotFound(launcher.connect("/t"));
             assertEquals("still", launcher.echo("/ws", "still"));

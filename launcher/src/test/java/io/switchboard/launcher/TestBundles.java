@@ -163,7 +163,8 @@ final class TestBundles {
                       Message m;
                       while ((m = ws.read()) != null) {
                           if (m instanceof Message.Text t) {
-                              ws.send(%s + t.text());
+                              // "late" loads a class the session has not used before
+                              ws.send(t.text().equals("late") ? new Late(%1$s).toString() : %1$s + t.text());
                           }
                       }""".formatted(literal(reply));
             return """
@@ -188,6 +189,20 @@ final class TestBundles {
                         }
 
                         public void stop(BundleContext context) {
+                        }
+                    }
+
+                    /** Loaded only when a session first asks for it. */
+                    class Late {
+                        private final String reply;
+
+                        Late(String reply) {
+                            this.reply = reply;
+                        }
+
+                        @Override
+                        public String toString() {
+                            return reply + "late";
                         }
                     }
                     """.formatted(activatorThrows ? "if (context != null) throw new IllegalStateException(\"activator fails on purpose\");" : "",

@@ -12,6 +12,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.locks.ReentrantLock;
+import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.ServiceReference;
 import org.osgi.util.tracker.ServiceTrackerCustomizer;
@@ -72,6 +73,10 @@ final class HandlerWhiteboard implements ServiceTrackerCustomizer<WebSocketHandl
         WebSocketHandler handler = context.getService(reference);
         if (handler == null) {
             return null;
+        }
+        Bundle bundle = reference.getBundle();
+        if (bundle != null) {
+            HandlerClasses.loadAll(bundle); // its sessions may outlive its revision
         }
         lock.lock();
         try {
