@@ -83,11 +83,16 @@ public final class Launcher {
             System.out.println(ready);
             System.out.flush();
         } catch (Exception e) {
-            LOG.log(Level.ERROR, "Switchboard failed to start: {0}", DeployDirectory.oneLine(e));
+            LOG.log(Level.ERROR, startFailure(e));
             launcher.stop("start failure");
             System.exit(1);
         }
         launcher.awaitStop();
+    }
+
+    /** The one line logged when {@link #start()} fails. */
+    static String startFailure(Exception e) {
+        return "Switchboard failed to start: " + DeployDirectory.oneLine(e);
     }
 
     /** Starts everything; returns the ready line. */
@@ -132,8 +137,11 @@ public final class Launcher {
             try {
                 bundle.start();
             } catch (BundleException e) {
-                // e.g. the TLS bundle refusing a key file: its own one-line message says it all
-                throw new IllegalStateException(rootMessage(e), e);
+                // e.g. the TLS bundle refusing a key file: its own one-line message says it all,
+                // so it is no cause (the logged line would repeat it); kept for stack traces
+                IllegalStateException failure = new IllegalStateException(rootMessage(e));
+                failure.addSuppressed(e);
+                throw failure;
             }
             LOG.log(Level.DEBUG, "started core bundle {0}", DeployDirectory.describe(bundle));
         }

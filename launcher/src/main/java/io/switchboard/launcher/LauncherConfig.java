@@ -108,11 +108,15 @@ record LauncherConfig(String host, int port, Path deploy, Path cache, Level logL
                 Runs the Switchboard WebSocket server with the echo handler on /ws and deploys
                 handler bundles dropped into the deploy folder.
 
+                Durations take ms, s or m (500ms, 30s); a bare number is milliseconds.
                 Options (also -Dswitchboard.<name>=value, or <name>=value in a --config file):
                 """);
-        SETTINGS.forEach((name, v) -> sb.append(String.format("  --%-20s %s (default %s)%n", name + " <v>", v[1], v[0])));
-        sb.append(String.format("  --%-20s %s%n", "config <file>", "read settings from a properties file"));
-        sb.append(String.format("  --%-20s %s%n", "help", "print this text"));
+        int width = SETTINGS.keySet().stream().mapToInt(name -> name.length() + " <v>".length()).max().orElse(0);
+        String column = "  --%-" + width + "s %s";
+        SETTINGS.forEach((name, v) -> sb.append(String.format(column + " (default %s)%n", name + " <v>", v[1],
+                v[0].isEmpty() ? "none" : v[0])));
+        sb.append(String.format(column + "%n", "config <file>", "read settings from a properties file"));
+        sb.append(String.format(column + "%n", "help", "print this text"));
         return sb.toString();
     }
 

@@ -1,6 +1,7 @@
 package io.switchboard.launcher;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -119,6 +120,33 @@ class LauncherConfigTest {
                 "--config", "--help")) {
             assertTrue(help.contains(flag + " "), () -> flag + " missing from --help:\n" + help);
         }
+    }
+
+    @Test
+    void flagDefaultsAreTheLibraryDefaults() throws Exception {
+        LauncherConfig c = parse();
+        io.switchboard.websocket.WebSocketOptions o = io.switchboard.websocket.WebSocketOptions.defaults();
+        assertEquals(o.maxMessageSize(), c.maxMessageSize());
+        assertEquals(o.closeTimeout(), c.closeTimeout());
+        assertEquals(o.handshakeTimeout(), c.handshakeTimeout());
+        assertEquals(o.drainTimeout(), c.drainTimeout());
+        assertEquals(o.pingInterval(), c.pingInterval());
+        assertEquals(o.maxMissedPongs(), c.maxMissedPongs());
+        assertEquals(o.readTimeout(), c.readTimeout());
+        assertEquals(o.writeTimeout(), c.writeTimeout());
+        assertEquals(o.maxSessions(), c.maxSessions());
+        assertEquals(o.compression(), c.compression());
+    }
+
+    @Test
+    void helpSaysNoneForSettingsWithoutADefaultAndKeepsEveryDescriptionInItsColumn() {
+        String help = LauncherConfig.help();
+        assertFalse(help.contains("(default )"), help);
+        assertTrue(help.lines().anyMatch(l -> l.startsWith("  --tls-cert <v>") && l.endsWith("(default none)")), help);
+        int column = help.lines().filter(l -> l.startsWith("  --host ")).findFirst().orElseThrow()
+                .indexOf("address to listen on");
+        help.lines().filter(l -> l.startsWith("  --")).forEach(l ->
+                assertEquals(' ', l.charAt(column - 1), () -> "description out of its column: " + l));
     }
 
     private static ConfigException rejected(String... args) {

@@ -148,6 +148,9 @@ class LauncherTlsTest {
             IllegalStateException e = assertThrows(IllegalStateException.class, launcher::start);
             assertTrue(e.getMessage().contains(key.toString()), e.getMessage());
             assertEquals(1, e.getMessage().lines().count(), e.getMessage());
+            String line = Launcher.startFailure(e); // what the launcher logs before exiting with 1
+            assertEquals("Switchboard failed to start: " + e.getMessage(), line);
+            assertEquals(line.indexOf(key.toString()), line.lastIndexOf(key.toString()), "the file is named once: " + line);
         } finally {
             launcher.stop("test over");
         }

@@ -66,6 +66,8 @@ public final class WebSocketServer {
     private final RouteTable routes;
     private final Set<WebSocketSession> sessions = ConcurrentHashMap.newKeySet();
     private final Set<Thread> connectionThreads = ConcurrentHashMap.newKeySet();
+    /** Connections whose upgrade request is still being read or answered; stop() drops them. */
+    private final Set<Connection> handshaking = ConcurrentHashMap.newKeySet();
     private final ReentrantLock lifecycle = new ReentrantLock();
     /** Guarded by lifecycle; non-null while running. */
     private Listener listener;
@@ -260,7 +262,8 @@ public final class WebSocketServer {
 
     /**
      * Stops accepting, closes every live session with 1001 (going away), waits for their
-     * close handshakes up to the close timeout, and returns. Does nothing if not running.
+     * close handshakes up to the close timeout, drops the sessions still open then, and returns.
+     * Does nothing if not running.
      */
     public void stop() {
         lifecycle.lock();
@@ -270,6 +273,7 @@ public final class WebSocketServer {
             }
             stopping = true;
             listener.close();
+            handshaking.forEach(Connection::close); // not sessions yet: nothing to close gracefully
             LOG.log(Level.INFO, "stopping {0}: closing {1} sessions", listener.localAddress(), sessions.size());
             for (WebSocketSession session : sessions) {
                 Thread.ofVirtual().start(() -> session.close(CloseStatus.GOING_AWAY, "server stopping"));
@@ -281,6 +285,9 @@ public final class WebSocketServer {
                     if (left <= 0 || !t.join(Duration.ofNanos(left))) {
                         break;
                     }
+                }
+                for (WebSocketSession session : sessions) {
+                    session.terminate(); // its close frame could not go out in time (e.g. stuck behind a blocked send)
                 }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt(); // stop waiting for the sessions, not stopping
@@ -340,7 +347,11 @@ public final class WebSocketServer {
             connection.close();
         });
         boolean admittedHere = false;
+        handshaking.add(connection);
         try {
+            if (stopping) {
+                return null; // accepted just before stop(), which did not see it in handshaking
+            }
             HttpHead head;
             RequestLine line;
             try {
@@ -397,6 +408,7 @@ public final class WebSocketServer {
             admittedHere = false; // handed over to the caller
             return new Upgrade(route, request, session);
         } finally {
+            handshaking.remove(connection);
             deadline.cancel(false);
             if (admittedHere) {
                 admitted.decrementAndGet();

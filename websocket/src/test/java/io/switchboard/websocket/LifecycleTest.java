@@ -259,4 +259,116 @@ class LifecycleTest {
             dribbler.interrupt();
         }
     }
+
+    @Test
+    void stopDropsASessionWhoseCloseFrameIsStuckBehindABlockedSend() throws Exception {
+        CountDownLatch sending = new CountDownLatch(1);
+        AtomicReference<Boolean> sent = new AtomicReference<>();
+        WebSocketServer server = new WebSocketServer(quiet().closeTimeout(Duration.ofMillis(300))
+                .writeTimeout(Duration.ofSeconds(25)).build());
+        servers.add(server);
+        server.webSocket("/ws", (request, ws) -> {
+            sending.countDown();
+            sent.set(ws.send(new byte[64 * 1024 * 1024])); // far more than the socket buffers hold
+        });
+        int port = server.start("127.0.0.1", 0);
+        try (RawClient peer = RawClient.upgrade(port, "/ws")) {
+            assertTrue(sending.await(10, TimeUnit.SECONDS));
+            assertEquals(0x82, peer.in.read(), "the big message is being written"); // then stop reading
+            assertEquals(1, server.sessionCount());
+            server.stop();
+            assertTrue(Await.until(Duration.ofSeconds(5), () -> server.activeConnections() == 0),
+                    "the connection outlived stop(), left to the write timeout");
+            assertEquals(0, server.sessionCount());
+            assertEquals(Boolean.FALSE, sent.get());
+        }
+    }
+
+    @Test
+    void stopDropsAConnectionStillInItsHandshake() throws Exception {
+        WebSocketServer server = new WebSocketServer(quiet().handshakeTimeout(Duration.ofSeconds(25)).build());
+        servers.add(server);
+        server.webSocket("/ws", ECHO);
+        int port = server.start("127.0.0.1", 0);
+        try (RawClient peer = RawClient.connect(port)) {
+            peer.sendRaw("GET /ws HTTP/1.1\r\nHost: 127.0.0.1\r\n"); // and no more, for now
+            assertTrue(Await.until(Duration.ofSeconds(10), () -> server.activeConnections() == 1));
+            Thread stopper = Thread.ofVirtual().start(server::stop);
+            assertTrue(stopper.join(Duration.ofSeconds(10)), "stop() returned");
+            assertTrue(Await.until(Duration.ofSeconds(5), () -> server.activeConnections() == 0),
+                    "the half-made connection outlived stop()");
+            assertTrue(peer.endOfStream(), "the server closed the connection");
+        }
+    }
+
+    /** Tasks waiting on the shared timer (deadlines, watchdogs). */
+    private static int timerTasks() {
+        try {
+            var field = io.switchboard.websocket.internal.Timer.class.getDeclaredField("EXECUTOR");
+            field.setAccessible(true);
+            return ((java.util.concurrent.ScheduledThreadPoolExecutor) field.get(null)).getQueue().size();
+        } catch (ReflectiveOperationException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    @Test
+    void sessionsClosedByAnotherThreadLeaveNoDeadlineOnTheTimer() throws Exception {
+        int before = timerTasks();
+        WebSocketServer server = new WebSocketServer(quiet().closeTimeout(Duration.ofSeconds(25)).build());
+        servers.add(server);
+        server.webSocket("/ws", ECHO);
+        int port = server.start("127.0.0.1", 0);
+        List<Thread> readers = new ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            WebSocketClient client = new WebSocketClient("ws://127.0.0.1:" + port + "/ws",
+                    io.switchboard.api.Headers.empty(), quiet().build());
+            assertTrue(client.connect().isConnected());
+            readers.add(Thread.ofVirtual().start(() -> {
+                while (client.read() != null) {
+                    // answers the server's close frame
+                }
+            }));
+        }
+        assertTrue(Await.until(Duration.ofSeconds(10), () -> server.sessionCount() == 20));
+        server.stop(); // closes each session from another thread while its handler is in read()
+        for (Thread r : readers) {
+            assertTrue(r.join(Duration.ofSeconds(10)));
+        }
+        assertTrue(Await.until(Duration.ofSeconds(5), () -> timerTasks() <= before),
+                "close deadlines of ended sessions left on the timer: " + timerTasks() + " tasks, " + before + " before");
+    }
+
+    @Test
+    void theMessageBeingWrittenDoesNotCountAgainstTheOutboundBudget() throws Exception {
+        int big = 8 * 1024 * 1024;
+        CountDownLatch bigStarted = new CountDownLatch(1);
+        CountDownLatch sendSmall = new CountDownLatch(1);
+        AtomicReference<Thread> smallSender = new AtomicReference<>();
+        AtomicReference<Boolean> smallSent = new AtomicReference<>();
+        int port = serve(quiet().writeTimeout(Duration.ofSeconds(20)).outboundBudget(256 * 1024)
+                .slowPeerPolicy(SlowPeerPolicy.CLOSE).build(), (request, ws) -> {
+                    Thread bigSender = Thread.ofVirtual().start(() -> {
+                        bigStarted.countDown();
+                        ws.send(new byte[big]);
+                    });
+                    assertTrue(sendSmall.await(20, TimeUnit.SECONDS));
+                    // 200 KiB waiting behind the message being written is within the 256 KiB budget.
+                    smallSender.set(Thread.currentThread());
+                    smallSent.set(ws.send(new byte[200 * 1024]));
+                    bigSender.join(Duration.ofSeconds(20));
+                    ws.read();
+                });
+        try (RawClient peer = RawClient.upgrade(port, "/ws")) {
+            assertTrue(bigStarted.await(10, TimeUnit.SECONDS));
+            assertEquals(0x82, peer.in.read(), "the big message is being written"); // then stop reading
+            sendSmall.countDown();
+            // The small send fails at once (over budget) or waits for its turn.
+            assertTrue(Await.until(Duration.ofSeconds(10), () -> smallSent.get() != null
+                    || smallSender.get() != null && smallSender.get().getState() == Thread.State.WAITING));
+            assertNull(smallSent.get(), "the small send was refused");
+            peer.in.skipNBytes(1 + 8 + big); // the rest of the big message: 127, 8 length bytes, payload
+            assertEquals(0x82, peer.in.read(), "the small message follows");
+        }
+    }
 }

@@ -76,6 +76,44 @@ class RouteDrainTest {
     }
 
     @Test
+    void theDrainLogLineNamesTheCloseCodeWithoutDigitGrouping() throws Exception {
+        java.util.logging.Logger log = java.util.logging.Logger.getLogger(
+                "io.switchboard.websocket.internal.RouteTable");
+        List<String> lines = new java.util.concurrent.CopyOnWriteArrayList<>();
+        java.util.logging.Handler capture = new java.util.logging.Handler() {
+            @Override
+            public void publish(java.util.logging.LogRecord record) {
+                lines.add(new java.util.logging.SimpleFormatter().formatMessage(record));
+            }
+
+            @Override
+            public void flush() {
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        java.util.Locale locale = java.util.Locale.getDefault();
+        java.util.Locale.setDefault(java.util.Locale.US); // a locale that groups digits: 1,012
+        log.addHandler(capture);
+        try {
+            WebSocketServer server = new WebSocketServer(OPTIONS).webSocket("/p", ECHO);
+            servers.add(server);
+            int port = server.start("127.0.0.1", 0);
+            WebSocketClient old = client(port);
+            assertTrue(old.connect().isConnected());
+            server.webSocket("/p", (request, ws) -> ECHO.handle(request, ws));
+            assertNull(readWithin10s(old));
+            String line = lines.stream().filter(l -> l.contains("closing")).findFirst().orElseThrow();
+            assertTrue(line.endsWith("with 1012"), line);
+        } finally {
+            log.removeHandler(capture);
+            java.util.Locale.setDefault(locale);
+        }
+    }
+
+    @Test
     void aSessionUpgradedWhileItsRouteWasRemovedIsStillDrained() throws Exception {
         CountDownLatch inHook = new CountDownLatch(1);
         CountDownLatch release = new CountDownLatch(1);

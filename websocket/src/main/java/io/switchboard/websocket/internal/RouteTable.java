@@ -143,7 +143,8 @@ public final class RouteTable {
         CloseStatus status = replaced ? CloseStatus.SERVICE_RESTART : CloseStatus.GOING_AWAY;
         String reason = replaced ? "handler replaced" : "handler removed";
         LOG.log(Level.INFO, "{0}: closing {1} sessions of the {2} handler with {3}",
-                path, old.sessions().size(), replaced ? "replaced" : "removed", status.code());
+                path, old.sessions().size(), replaced ? "replaced" : "removed",
+                Integer.toString(status.code())); // a String: MessageFormat would print "1,012"
         for (WebSocketSession session : old.sessions()) {
             Thread.ofVirtual().start(() -> session.close(status, reason));
         }

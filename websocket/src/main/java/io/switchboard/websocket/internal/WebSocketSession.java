@@ -67,6 +67,8 @@ public final class WebSocketSession implements WebSocket, FrameReader.Callback {
     private final Condition budgetFreed = budgetLock.newCondition();
     /** Guarded by budgetLock: bytes of sends that are writing or waiting to write. */
     private long outboundBytes;
+    /** Guarded by budgetLock: the part of outboundBytes being written now, which the budget does not limit. */
+    private long writingBytes;
 
     /** Set once, under writeLock, when our close frame has been written (or was attempted). */
     private volatile boolean closeSent;
@@ -93,6 +95,8 @@ public final class WebSocketSession implements WebSocket, FrameReader.Callback {
     private long nextPingAt;
     /** The periodic watchdog; null when no timer is enabled. */
     private volatile ScheduledFuture<?> watchdog;
+    /** The close timeout left to bound another thread's read; cancelled on termination. */
+    private volatile ScheduledFuture<?> closeDeadline;
     private final Runnable onTerminated;
 
     /**
@@ -215,6 +219,7 @@ public final class WebSocketSession implements WebSocket, FrameReader.Callback {
         if (closeSent || terminated.get() || counted && !reserve(length)) {
             return false;
         }
+        boolean writing = false;
         try {
             writeLock.lock();
             try {
@@ -224,13 +229,17 @@ public final class WebSocketSession implements WebSocket, FrameReader.Callback {
                 if (Thread.currentThread().isInterrupted()) {
                     return false; // as in reserve(): writing would let an interruptible channel close under everyone
                 }
+                if (counted) {
+                    startWriting(length);
+                    writing = true;
+                }
                 return write(opcode, payload, offset, length);
             } finally {
                 writeLock.unlock();
             }
         } finally {
             if (counted) {
-                release(length);
+                release(length, writing);
             }
         }
     }
@@ -266,15 +275,17 @@ public final class WebSocketSession implements WebSocket, FrameReader.Callback {
 
     /**
      * Takes {@code length} bytes of the outbound budget. A send that finds nothing ahead of it
-     * always fits, however large; otherwise the total may not exceed the budget.
+     * always fits, however large; otherwise the bytes waiting behind the one being written may
+     * not exceed the budget.
      */
     private boolean reserve(int length) {
         budgetLock.lock();
         try {
             long deadline = System.nanoTime() + config.writeTimeout().toNanos();
-            while (outboundBytes > 0 && outboundBytes + length > config.outboundBudget()) {
+            while (outboundBytes > 0 && outboundBytes - writingBytes + length > config.outboundBudget()) {
                 if (config.closeSlowPeer()) {
-                    Thread.ofVirtual().start(() -> closeSlowPeer(outboundBytes + length));
+                    long wanted = outboundBytes - writingBytes + length;
+                    Thread.ofVirtual().start(() -> closeSlowPeer(wanted));
                     return false;
                 }
                 long left = config.writeTimeout().isZero() ? Long.MAX_VALUE : deadline - System.nanoTime();
@@ -298,10 +309,24 @@ public final class WebSocketSession implements WebSocket, FrameReader.Callback {
         }
     }
 
-    private void release(int length) {
+    /** Moves {@code length} reserved bytes from waiting to being written (caller holds writeLock). */
+    private void startWriting(int length) {
+        budgetLock.lock();
+        try {
+            writingBytes += length;
+            budgetFreed.signalAll();
+        } finally {
+            budgetLock.unlock();
+        }
+    }
+
+    private void release(int length, boolean writing) {
         budgetLock.lock();
         try {
             outboundBytes -= length;
+            if (writing) {
+                writingBytes -= length;
+            }
             budgetFreed.signalAll();
         } finally {
             budgetLock.unlock();
@@ -403,7 +428,17 @@ public final class WebSocketSession implements WebSocket, FrameReader.Callback {
     private void awaitPeerClose() {
         ScheduledFuture<?> deadline = Timer.after(config.closeTimeout(), this::terminate);
         if (!readLock.tryLock()) {
-            return; // the reading thread finishes the handshake; the deadline bounds it
+            // The reading thread finishes the handshake; the deadline bounds it, and goes when it ends.
+            ScheduledFuture<?> earlier = closeDeadline;
+            if (earlier != null && !earlier.isDone()) {
+                deadline.cancel(false); // the earlier deadline bounds it already
+            } else {
+                closeDeadline = deadline;
+                if (terminated.get()) {
+                    deadline.cancel(false);
+                }
+            }
+            return;
         }
         try {
             while (!closeReceived && !terminated.get()) {
@@ -471,11 +506,15 @@ public final class WebSocketSession implements WebSocket, FrameReader.Callback {
     }
 
     /** Releases the transport once; any blocked read or write then fails. */
-    void terminate() {
+    public void terminate() {
         if (terminated.compareAndSet(false, true)) {
             ScheduledFuture<?> w = watchdog;
             if (w != null) {
                 w.cancel(false);
+            }
+            ScheduledFuture<?> d = closeDeadline;
+            if (d != null) {
+                d.cancel(false);
             }
             connection.close();
             budgetLock.lock();
