@@ -1,6 +1,7 @@
 package io.switchboard.tls.internal;
 
 import io.switchboard.api.spi.AcceptFailures;
+import io.switchboard.api.spi.Acceptors;
 import io.switchboard.api.spi.ConnectionHandler;
 import io.switchboard.api.spi.Listener;
 import java.io.IOException;
@@ -30,6 +31,8 @@ public final class TlsListener implements Listener {
     /** Names each connection's virtual thread after the listening port, for thread dumps. */
     private final ThreadFactory connectionThreads;
     private final SocketAddress localAddress;
+    /** The accept loop's thread. */
+    private final Thread acceptor;
 
     public TlsListener(ServerSocket server, ConnectionHandler handler, ServerContext context) {
         this.server = server;
@@ -38,7 +41,7 @@ public final class TlsListener implements Listener {
         this.localAddress = server.getLocalSocketAddress();
         this.connectionThreads = Thread.ofVirtual()
                 .name("switchboard-tls-conn-" + server.getLocalPort() + "-", 0).factory();
-        Thread.ofVirtual().name("switchboard-tls-accept-" + server.getLocalPort()).start(this::acceptLoop);
+        acceptor = Thread.ofVirtual().name("switchboard-tls-accept-" + server.getLocalPort()).start(this::acceptLoop);
     }
 
     private void acceptLoop() {
@@ -115,7 +118,7 @@ public final class TlsListener implements Listener {
 
     @Override
     public void close() {
-        closeQuietly(server);
+        Acceptors.stop(acceptor, server);
     }
 
     private static void closeQuietly(AutoCloseable closeable) {

@@ -1,6 +1,7 @@
 package io.switchboard.transport.internal;
 
 import io.switchboard.api.spi.AcceptFailures;
+import io.switchboard.api.spi.Acceptors;
 import io.switchboard.api.spi.ConnectionHandler;
 import io.switchboard.api.spi.Listener;
 import java.io.IOException;
@@ -23,6 +24,8 @@ final class TcpListener implements Listener {
     /** Names each connection's virtual thread after the listening port, for thread dumps. */
     private final ThreadFactory connectionThreads;
     private final SocketAddress localAddress;
+    /** The accept loop's thread. */
+    private final Thread acceptor;
 
     TcpListener(ServerSocket server, ConnectionHandler handler) {
         this.server = server;
@@ -30,7 +33,7 @@ final class TcpListener implements Listener {
         this.localAddress = server.getLocalSocketAddress();
         this.connectionThreads = Thread.ofVirtual()
                 .name("switchboard-conn-" + server.getLocalPort() + "-", 0).factory();
-        Thread.ofVirtual().name("switchboard-accept-" + server.getLocalPort()).start(this::acceptLoop);
+        acceptor = Thread.ofVirtual().name("switchboard-accept-" + server.getLocalPort()).start(this::acceptLoop);
     }
 
     private void acceptLoop() {
@@ -77,7 +80,7 @@ final class TcpListener implements Listener {
 
     @Override
     public void close() {
-        closeQuietly(server);
+        Acceptors.stop(acceptor, server);
     }
 
     private static void closeQuietly(AutoCloseable closeable) {

@@ -1,6 +1,7 @@
 package io.switchboard.transport.internal;
 
 import io.switchboard.api.spi.AcceptFailures;
+import io.switchboard.api.spi.Acceptors;
 import io.switchboard.api.spi.ConnectionHandler;
 import io.switchboard.api.spi.Listener;
 import java.io.IOException;
@@ -26,6 +27,8 @@ final class UnixListener implements Listener {
     private final UnixDomainSocketAddress address;
     private final ConnectionHandler handler;
     private final ThreadFactory connectionThreads = Thread.ofVirtual().name("switchboard-unix-", 0).factory();
+    /** The accept loop's thread. */
+    private final Thread acceptor;
 
     UnixListener(UnixDomainSocketAddress address, ConnectionHandler handler) throws IOException {
         this.address = address;
@@ -38,7 +41,7 @@ final class UnixListener implements Listener {
             server.close();
             throw e;
         }
-        Thread.ofVirtual().name("switchboard-accept-" + address.getPath().getFileName()).start(this::acceptLoop);
+        acceptor = Thread.ofVirtual().name("switchboard-accept-" + address.getPath().getFileName()).start(this::acceptLoop);
     }
 
     private void acceptLoop() {
@@ -78,7 +81,7 @@ final class UnixListener implements Listener {
 
     @Override
     public void close() {
-        closeQuietly(server);
+        Acceptors.stop(acceptor, server);
         try {
             Files.deleteIfExists(address.getPath());
         } catch (IOException ignored) {

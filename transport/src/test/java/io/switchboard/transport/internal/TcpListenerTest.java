@@ -87,4 +87,24 @@ class TcpListenerTest {
                         + " retrying, pausing up to 1000 ms between tries",
                 "INFO accepting again on " + where + " after 5 failed tries"), lines);
     }
+
+    @Test
+    void closeReturnsOnlyOnceThePortIsFreeAgain() throws Exception {
+        // The accept loop's virtual thread releases the socket on its way out of accept(); a
+        // close() that did not wait for it left the port bound for a moment now and then.
+        for (int i = 0; i < 200; i++) {
+            ServerSocket server = new ServerSocket();
+            server.setReuseAddress(true);
+            server.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+            int port = server.getLocalPort();
+            TcpListener listener = new TcpListener(server, connection -> { });
+            listener.close();
+            try (ServerSocket again = new ServerSocket()) {
+                again.setReuseAddress(true);
+                again.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
+            } catch (IOException e) {
+                throw new AssertionError("round " + i + ": port " + port + " still bound after close()", e);
+            }
+        }
+    }
 }
