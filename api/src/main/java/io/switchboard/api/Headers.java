@@ -132,6 +132,11 @@ public final class Headers {
         return sb.append(']').toString();
     }
 
+    /** RFC 9110 §5.6.2 tchar. */
+    private static boolean isTokenChar(int c) {
+        return c > 0x20 && c < 0x7F && "\"(),/:;<=>?@[\\]{}".indexOf(c) < 0;
+    }
+
     private static String key(String name) {
         return Objects.requireNonNull(name, "name").toLowerCase(Locale.ROOT);
     }
@@ -143,10 +148,28 @@ public final class Headers {
         private Builder() {
         }
 
-        /** Appends a field line. */
+        /**
+         * Appends a field line.
+         *
+         * @throws IllegalArgumentException if {@code name} is not a token (RFC 9110 §5.1) or
+         *         {@code value} holds a control character other than tab, such as CR or LF:
+         *         written out, it would end the field early and let the rest pass as header
+         *         lines or a body of its own (header injection)
+         */
         public Builder add(String name, String value) {
             Objects.requireNonNull(name, "name");
             Objects.requireNonNull(value, "value");
+            if (name.isEmpty() || !name.chars().allMatch(Headers::isTokenChar)) {
+                throw new IllegalArgumentException("invalid header field name '" + name
+                        + "': expected letters, digits and !#$%&'*+-.^_`|~ only");
+            }
+            for (int i = 0; i < value.length(); i++) {
+                char c = value.charAt(i);
+                if (c < 0x20 && c != '\t' || c == 0x7F) {
+                    throw new IllegalArgumentException("control character 0x" + Integer.toHexString(c)
+                            + " in the value of header field " + name);
+                }
+            }
             fields.add(Map.entry(name, value));
             return this;
         }

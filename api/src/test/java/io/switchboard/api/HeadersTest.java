@@ -126,4 +126,29 @@ class HeadersTest {
         assertSame(Headers.empty(), Headers.builder().build());
         assertEquals(0, Headers.empty().size());
     }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"a\r\nX-Injected: 1", "a\nb", "a\rb", "nul\u0000", "del\u007f"})
+    void valuesWithControlCharactersAreRejected(String value) {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> Headers.builder().add("X-Test", value));
+        assertTrue(e.getMessage().contains("in the value of header field X-Test"), e.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> Headers.of("X-Test", value));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"", "X Test", "X:Test", "X-Test\r\n", "(x)", "na\u00efve"})
+    void namesThatAreNotTokensAreRejected(String name) {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> Headers.builder().add(name, "v"));
+        assertTrue(e.getMessage().startsWith("invalid header field name '" + name + "'"), e.getMessage());
+    }
+
+    @Test
+    void tabsAndNonAsciiTextAreFineInValues() {
+        Headers h = Headers.of("X-Test", "a\tb", "X-Name", "caf\u00e9 \u2713", "!#$%&'*+-.^_`|~09azAZ", "");
+        assertEquals(Optional.of("a\tb"), h.first("x-test"));
+        assertEquals(Optional.of("caf\u00e9 \u2713"), h.first("X-Name"));
+        assertEquals(Optional.of(""), h.first("!#$%&'*+-.^_`|~09azAZ"));
+    }
 }
