@@ -57,7 +57,6 @@ public final class Launcher {
     }
 
     public static void main(String[] args) {
-        System.setProperty("java.util.logging.SimpleFormatter.format", "%1$tF %1$tT %4$s %3$s: %5$s%6$s%n");
         LauncherConfig config;
         try {
             config = LauncherConfig.parse(List.of(args), System.getProperties());
@@ -237,6 +236,7 @@ public final class Launcher {
         LogManager.getLogManager().reset();
         Logger root = Logger.getLogger("");
         Handler console = new ConsoleHandler();
+        console.setFormatter(new LogFormat());
         console.setLevel(level);
         root.addHandler(console);
         root.setLevel(level);
