@@ -9,11 +9,13 @@ import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
 import java.util.logging.Level;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -158,6 +160,7 @@ record LauncherConfig(String host, int port, Path deploy, Path cache, Level logL
         }
         Map<String, String> values = new LinkedHashMap<>();
         SETTINGS.forEach((name, v) -> values.put(name, v[0]));
+        Set<String> given = new HashSet<>(flags.keySet()); // settings not left at their defaults
         if (configFile == null) {
             configFile = system.getProperty("switchboard.config");
         }
@@ -176,15 +179,21 @@ record LauncherConfig(String host, int port, Path deploy, Path cache, Level logL
                     throw new ConfigException("unknown setting '" + key + "' in " + configFile);
                 }
                 values.put(key, file.getProperty(key).strip());
+                given.add(key);
             }
         }
         for (String name : SETTINGS.keySet()) {
             String value = system.getProperty("switchboard." + name);
             if (value != null) {
                 values.put(name, value.strip());
+                given.add(name);
             }
         }
         values.putAll(flags);
+        if (given.contains("tls-client-auth") && blankToNull(values.get("tls-client-ca")) == null) {
+            throw new ConfigException("--tls-client-auth " + values.get("tls-client-auth")
+                    + " needs --tls-client-ca (the CA that client certificates are checked against)");
+        }
         return new LauncherConfig(
                 values.get("host"),
                 (int) number(values, "port", 0, 65535),

@@ -244,6 +244,17 @@ class LauncherConfigTest {
     }
 
     @Test
+    void clientAuthWithoutAClientCaIsRefused() throws Exception {
+        assertOneLineNaming("--tls-client-auth want needs --tls-client-ca",
+                rejected("--tls-cert", "c.pem", "--tls-key", "k.pem", "--tls-client-auth", "want"));
+        assertOneLineNaming("--tls-client-auth need needs --tls-client-ca",
+                rejected("--tls-cert", "c.pem", "--tls-key", "k.pem", "--tls-client-auth", "need"));
+        LauncherConfig c = parse("--tls-cert", "c.pem", "--tls-key", "k.pem", "--tls-client-ca", "ca.pem",
+                "--tls-client-auth", "want");
+        assertEquals("want", c.tlsClientAuth());
+    }
+
+    @Test
     void configFileThatIsNotUtf8IsNamed() throws Exception {
         Path file = dir.resolve("latin1.properties");
         Files.write(file, "host = caf\u00e9\n".getBytes(StandardCharsets.ISO_8859_1));
