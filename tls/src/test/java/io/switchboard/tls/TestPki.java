@@ -47,7 +47,9 @@ public final class TestPki {
     /** The key algorithms the tests use. */
     public enum Algorithm {
         RSA("RSA", 2048, "SHA256withRSA"),
-        EC("EC", 256, "SHA256withECDSA");
+        EC("EC", 256, "SHA256withECDSA"),
+        /** Ed25519 (RFC 8410): its size is fixed, so {@code size} is unused. */
+        ED25519("Ed25519", 0, "Ed25519");
 
         final String name;
         final int size;
@@ -132,7 +134,9 @@ public final class TestPki {
             String... subjectAltNames) {
         try {
             KeyPairGenerator generator = KeyPairGenerator.getInstance(algorithm.name);
-            generator.initialize(algorithm.size);
+            if (algorithm.size > 0) {
+                generator.initialize(algorithm.size);
+            }
             KeyPair keys = generator.generateKeyPair();
             X500Name subject = new X500Name("CN=" + commonName);
             X500Name issuerName = issuer == null ? subject
