@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.switchboard.api.Message;
 import io.switchboard.api.SubProtocolSelector;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -175,6 +176,29 @@ class UpgradeResponseTest {
         } finally {
             slow.stop();
         }
+    }
+
+    @Test
+    void upgradeRequestWithABodyIs400AndTheBodyIsNeverReadAsFrames() throws Exception {
+        // A masked text frame hidden in the body: it must not reach the handler as a message.
+        byte[] frame = RawPeer.frame(true, 0, RawPeer.TEXT, RawPeer.utf8("smuggled"), true);
+        String withLength = upgradeRequest("GET", "/ws", "Content-Length: " + frame.length);
+        String chunked = upgradeRequest("GET", "/ws", "Transfer-Encoding: chunked");
+        String chunk = Integer.toHexString(frame.length) + "\r\n";
+        for (byte[] request : List.of(
+                RawPeer.concat(withLength.getBytes(StandardCharsets.ISO_8859_1), frame),
+                RawPeer.concat(chunked.getBytes(StandardCharsets.ISO_8859_1),
+                        chunk.getBytes(StandardCharsets.ISO_8859_1), frame, "\r\n0\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1)))) {
+            try (RawPeer peer = RawPeer.connect(port)) {
+                peer.write(request);
+                RawPeer.Head head = peer.readHead();
+                assertEquals(400, head.status(), head.toString());
+                String body = new String(peer.readBytes(Integer.parseInt(
+                        head.headers().first("Content-Length").orElseThrow())), StandardCharsets.UTF_8);
+                assertTrue(body.contains("body"), body);
+            }
+        }
+        assertEquals("protocol=none []", greetingAfterUpgrade(upgradeRequest("GET", "/ws", "Content-Length: 0")));
     }
 
     @Test

@@ -110,7 +110,20 @@ public record HttpHead(String startLine, Headers headers) {
         return c > 0x20 && c < 0x7F && "\"(),/:;<=>?@[\\]{}".indexOf(c) < 0;
     }
 
-    private static String abbreviate(String s) {
-        return s.length() <= 40 ? s : s.substring(0, 40) + "…";
+    /**
+     * Peer bytes fit to quote in an error (logged and sent back): at most 40 characters, control
+     * characters escaped so they cannot forge or garble a log line.
+     */
+    static String abbreviate(String s) {
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < Math.min(s.length(), 40); i++) {
+            char c = s.charAt(i);
+            if (Character.isISOControl(c)) {
+                sb.append(String.format("\\x%02X", (int) c));
+            } else {
+                sb.append(c);
+            }
+        }
+        return s.length() <= 40 ? sb.toString() : sb + "…";
     }
 }

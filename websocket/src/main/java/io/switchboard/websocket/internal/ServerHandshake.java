@@ -66,7 +66,8 @@ public final class ServerHandshake {
             }
         }
         if (!parts[2].startsWith("HTTP/1.") || parts[2].length() != 8) {
-            throw new HttpException(parts[2].startsWith("HTTP/") ? 505 : 400, "unsupported protocol version " + parts[2]);
+            throw new HttpException(parts[2].startsWith("HTTP/") ? 505 : 400, "unsupported protocol version "
+                    + HttpHead.abbreviate(parts[2]));
         }
         char minor = parts[2].charAt(7);
         if (minor < '1' || minor > '9') {
@@ -93,7 +94,7 @@ public final class ServerHandshake {
      * Checks the upgrade fields of a request routed to a WebSocket path (§4.2.1).
      *
      * @return the {@code Sec-WebSocket-Accept} value to answer with
-     * @throws Rejection with 405, 426 or 400 naming the field at fault
+     * @throws Rejection with 405, 426 or 400 naming the field at fault (400 also for a request with a body)
      */
     public static String validate(String method, Headers headers) {
         if (!method.equals("GET")) {
@@ -108,6 +109,11 @@ public final class ServerHandshake {
         }
         if (!headers.containsToken("Connection", "upgrade")) {
             throw new Rejection(400, "the Connection header does not contain the upgrade token");
+        }
+        if (headers.contains("Transfer-Encoding")
+                || !headers.all("Content-Length").stream().allMatch(length -> length.equals("0"))) {
+            // RFC 9112 §6.3: the body would be read as frames after the 101, so it is refused
+            throw new Rejection(400, "an upgrade request must not have a body");
         }
         List<String> versions = headers.all("Sec-WebSocket-Version");
         if (versions.size() != 1 || !versions.get(0).equals(WebSocketProtocol.VERSION)) {

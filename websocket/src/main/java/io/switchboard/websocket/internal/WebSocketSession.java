@@ -459,7 +459,7 @@ public final class WebSocketSession implements WebSocket, FrameReader.Callback {
      * drains the input for a bounded time so the peer can read the frame, then releases it.
      */
     private void fail(CloseStatus status, String message) {
-        LOG.log(Level.INFO, "{0}: closing with {1}: {2}", this, status.code(), message);
+        LOG.log(Level.INFO, "{0}: closing with {1}: {2}", this, Integer.toString(status.code()), message);
         String reason = truncate(message);
         if (sendClose(status.code(), reason, status)) {
             linger();
@@ -563,7 +563,7 @@ public final class WebSocketSession implements WebSocket, FrameReader.Callback {
     }
 
     private void closeFromTimer(CloseStatus status, String reason) {
-        LOG.log(Level.INFO, "{0}: closing with {1}: {2}", this, status.code(), reason);
+        LOG.log(Level.INFO, "{0}: closing with {1}: {2}", this, Integer.toString(status.code()), reason);
         close(status, reason);
     }
 

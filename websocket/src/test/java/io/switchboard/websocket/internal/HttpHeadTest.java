@@ -2,6 +2,7 @@ package io.switchboard.websocket.internal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.switchboard.api.Headers;
 import io.switchboard.websocket.internal.HttpHead.HttpException;
@@ -119,6 +120,14 @@ class HttpHeadTest {
     @ValueSource(strings = {"no colon here", ": empty name", "Bad(Name): x", "Na\"me: x", "X-A: bell\u0007", "X-A: del\u007f"})
     void malformedFieldLinesAreRejected(String line) {
         assertEquals(400, status("GET / HTTP/1.1\r\n" + line + "\r\n\r\n", LIMIT));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"X\u001b[2J\rINFO: forged: y", "no colon\r\u009b\u0000 here"})
+    void peerBytesQuotedInTheErrorAreFreeOfControlCharacters(String line) {
+        String message = assertThrows(HttpException.class,
+                () -> read("GET / HTTP/1.1\r\n" + line + "\r\n\r\n")).getMessage();
+        assertTrue(message.chars().noneMatch(Character::isISOControl), message);
     }
 
     @Test

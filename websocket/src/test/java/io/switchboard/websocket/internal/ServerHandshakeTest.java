@@ -2,6 +2,7 @@ package io.switchboard.websocket.internal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.switchboard.api.Headers;
 import io.switchboard.websocket.internal.HttpHead.HttpException;
@@ -128,6 +129,27 @@ class ServerHandshakeTest {
     @ValueSource(strings = {"keep-alive", "close", "upgraded", ""})
     void connectionWithoutTheUpgradeTokenIsRejectedWith400(String connection) {
         assertEquals(400, rejected("GET", valid().set("Connection", connection).build()).status());
+    }
+
+    @Test
+    void theVersionQuotedInTheErrorIsShortAndFreeOfControlCharacters() {
+        String message = assertThrows(HttpException.class,
+                () -> ServerHandshake.parseRequestLine("GET / HTTP/1.1\rINFO:forged" + "x".repeat(8000))).getMessage();
+        assertTrue(message.chars().noneMatch(Character::isISOControl), message);
+        assertTrue(message.length() < 200, message);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"Content-Length: 5", "Transfer-Encoding: chunked"})
+    void requestWithABodyIsRejectedWith400(String field) {
+        int colon = field.indexOf(':');
+        Headers headers = valid().add(field.substring(0, colon), field.substring(colon + 1).strip()).build();
+        assertEquals(400, rejected("GET", headers).status());
+    }
+
+    @Test
+    void emptyContentLengthIsAccepted() {
+        assertEquals(ACCEPT, ServerHandshake.validate("GET", valid().add("Content-Length", "0").build()));
     }
 
     @Test
