@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import static org.junit.jupiter.api.Named.named;
 
 import io.switchboard.api.CloseStatus;
@@ -16,6 +17,7 @@ import io.switchboard.api.Message;
 import io.switchboard.websocket.ConnectResult.Outcome;
 import java.io.IOException;
 import java.net.InetAddress;
+import java.net.NetworkInterface;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.time.Duration;
@@ -145,6 +147,33 @@ class ClientAgainstFakeServerTest {
         }
         ConnectResult result = new WebSocketClient("ws://127.0.0.1:" + port + "/", Headers.empty(), OPTIONS).connect();
         assertEquals(Outcome.REFUSED, result.outcome(), result.toString());
+    }
+
+    @Test
+    void ipv6LiteralWithZoneIdConnectsAndSendsHostWithoutTheZone() throws Exception {
+        InetAddress loopback6 = InetAddress.getByName("::1");
+        NetworkInterface lo = NetworkInterface.getByInetAddress(loopback6);
+        assumeTrue(lo != null, "no IPv6 loopback");
+        try (ServerSocket fake6 = new ServerSocket(0, 50, loopback6)) {
+            CompletableFuture<String> host = new CompletableFuture<>();
+            Thread.ofVirtual().start(() -> {
+                try (Socket socket = fake6.accept(); RawPeer peer = RawPeer.of(socket)) {
+                    RawPeer.Head request = peer.readHead();
+                    peer.writeAscii(switchingProtocols(request));
+                    host.complete(request.headers().first("Host").orElse(null));
+                    peer.readFrame(); // the client's close
+                } catch (Throwable e) {
+                    host.completeExceptionally(e);
+                }
+            });
+            int port = fake6.getLocalPort();
+            WebSocketClient client = new WebSocketClient("ws://[::1%25" + lo.getName() + "]:" + port + "/fake",
+                    Headers.empty(), OPTIONS);
+            ConnectResult result = client.connect();
+            assertEquals(Outcome.CONNECTED, result.outcome(), result.toString());
+            assertEquals("[::1]:" + port, host.get(10, TimeUnit.SECONDS), "RFC 6874 §4: no zone ID on the wire");
+            client.close();
+        }
     }
 
     @Test
@@ -300,6 +329,31 @@ class ClientAgainstFakeServerTest {
         assertEquals(Optional.of(CloseStatus.NORMAL), client.closeStatus());
         assertNull(client.read());
         testDone.countDown();
+        await(server);
+    }
+
+    @Test
+    void closeIsNotHeldBackByASendStuckOnAServerThatStoppedReading() throws Exception {
+        CountDownLatch testDone = new CountDownLatch(1);
+        CompletableFuture<Void> server = serveOnce((peer, request) -> {
+            peer.writeAscii(switchingProtocols(request));
+            testDone.await(20, TimeUnit.SECONDS); // reads nothing more, so the client's send blocks
+        });
+        WebSocketClient client = new WebSocketClient(url, Headers.empty(), OPTIONS); // write timeout 30 s
+        assertTrue(client.connect().isConnected());
+        CompletableFuture<Boolean> sent = new CompletableFuture<>();
+        Thread sender = Thread.ofVirtual().start(() -> sent.complete(client.send(new byte[32 * 1024 * 1024])));
+        try {
+            assertTrue(Await.until(Duration.ofSeconds(10), () -> sender.getState() == Thread.State.WAITING),
+                    "the send never blocked");
+            Thread closer = Thread.ofVirtual().start(client::close);
+            assertTrue(closer.join(Duration.ofSeconds(10)), "close() waited for the write timeout, not the close timeout");
+            assertFalse(client.isOpen());
+            assertEquals(Optional.of(CloseStatus.NORMAL), client.closeStatus());
+            assertFalse(sent.get(10, TimeUnit.SECONDS), "the stuck send fails once the connection is dropped");
+        } finally {
+            testDone.countDown();
+        }
         await(server);
     }
 

@@ -61,6 +61,14 @@ public final class ClientHandshake {
             String host = uri.getHost();
             boolean ipv6 = host.startsWith("[");
             String bare = ipv6 ? host.substring(1, host.length() - 1) : host;
+            int zone = bare.indexOf('%');
+            if (ipv6 && zone >= 0) {
+                // RFC 6874: a zone ID is written "%25" + name in a URL, the resolver wants "%" + name,
+                // and it never goes on the wire (§4: the client removes it from Host).
+                String name = bare.startsWith("25", zone + 1) ? bare.substring(zone + 3) : bare.substring(zone + 1);
+                host = "[" + bare.substring(0, zone) + "]";
+                bare = bare.substring(0, zone) + "%" + name;
+            }
             int defaultPort = secure ? 443 : 80;
             int port = uri.getPort() == -1 ? defaultPort : uri.getPort();
             if (port < 1 || port > 65535) {

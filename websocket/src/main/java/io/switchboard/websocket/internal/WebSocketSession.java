@@ -22,6 +22,7 @@ import java.util.Arrays;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
@@ -397,9 +398,19 @@ public final class WebSocketSession implements WebSocket, FrameReader.Callback {
         }
     }
 
-    /** Writes our close frame once; returns false if one was already sent or the transport is gone. */
+    /**
+     * Writes our close frame once; returns false if one was already sent or the transport is gone.
+     * Waits at most the close timeout for a send in progress: one stuck on a peer that stopped
+     * reading would hold the close frame back until the write timeout, so the connection is
+     * dropped instead.
+     */
     private boolean sendClose(int code, String reason, CloseStatus status) {
-        writeLock.lock();
+        if (!lockWithinCloseTimeout()) {
+            LOG.log(Level.INFO, "{0}: close frame held back by a blocked send for {1} ms", this,
+                    String.valueOf(config.closeTimeout().toMillis()));
+            abort(status == null ? CloseStatus.NO_STATUS_RECEIVED : status, reason);
+            return false;
+        }
         try {
             if (closeSent || terminated.get()) {
                 return false;
@@ -417,6 +428,19 @@ public final class WebSocketSession implements WebSocket, FrameReader.Callback {
         } finally {
             writeDeadline = 0;
             writeLock.unlock();
+        }
+    }
+
+    /** Takes writeLock, waiting at most the close timeout (not at all if the thread is interrupted). */
+    private boolean lockWithinCloseTimeout() {
+        if (writeLock.tryLock()) {
+            return true;
+        }
+        try {
+            return writeLock.tryLock(config.closeTimeout().toNanos(), TimeUnit.NANOSECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
         }
     }
 

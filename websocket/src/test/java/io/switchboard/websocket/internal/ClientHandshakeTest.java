@@ -42,6 +42,14 @@ class ClientHandshakeTest {
     }
 
     @Test
+    void ipv6ZoneIdIsDecodedForTheResolverAndLeftOutOfTheHostHeader() {
+        // RFC 6874: "%25" introduces the zone in a URL; §4: the client removes it from what it sends.
+        assertEquals(new Url(false, "fe80::1%eth0", 8080, "/ws", "[fe80::1]:8080"),
+                Url.parse("ws://[fe80::1%25eth0]:8080/ws"));
+        assertEquals(new Url(true, "fe80::1%eth0", 443, "/", "[fe80::1]"), Url.parse("wss://[fe80::1%eth0]/"));
+    }
+
+    @Test
     void explicitPortIsInTheHostHeaderUnlessItIsTheDefault() {
         assertEquals("example.com:8080", Url.parse("ws://example.com:8080/").hostHeader());
         assertEquals("example.com", Url.parse("ws://example.com:80/").hostHeader());
