@@ -343,7 +343,7 @@ public final class WebSocketServer {
     private Upgrade handshake(Connection connection, InputStream in) {
         ScheduledFuture<?> deadline = Timer.after(options.handshakeTimeout(), () -> {
             LOG.log(Level.INFO, "{0}: dropped: no complete upgrade request within {1} ms",
-                    connection.remoteAddress(), options.handshakeTimeout().toMillis());
+                    connection.remoteAddress(), String.valueOf(options.handshakeTimeout().toMillis()));
             connection.close();
         });
         boolean admittedHere = false;
