@@ -284,12 +284,14 @@ public final class WebSocketClient implements WebSocket {
 
     @Override
     public boolean ping(byte[] data) {
+        WebSocketSession.checkPing(data); // also before the first connect, as documented
         WebSocketSession s = session;
         return s != null && s.ping(data);
     }
 
     @Override
     public void close(CloseStatus status, String reason) {
+        WebSocketSession.checkClose(status, reason); // also before the first connect, as documented
         WebSocketSession s = session;
         if (s != null) {
             s.close(status, reason);

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -88,6 +89,17 @@ class ClientAgainstFakeServerTest {
 
     private static void await(CompletableFuture<Void> server) throws Exception {
         server.get(10, TimeUnit.SECONDS);
+    }
+
+    @Test
+    void argumentsAreCheckedAsDocumentedAlsoBeforeTheFirstConnect() {
+        WebSocketClient client = new WebSocketClient("ws://127.0.0.1:1/never");
+        assertThrows(IllegalArgumentException.class, () -> client.ping(new byte[126]));
+        assertThrows(IllegalArgumentException.class, () -> client.close(CloseStatus.NO_STATUS_RECEIVED, ""));
+        assertThrows(IllegalArgumentException.class, () -> client.close(CloseStatus.NORMAL, "x".repeat(124)));
+        assertFalse(client.ping(new byte[125]), "nothing to ping yet");
+        client.close(CloseStatus.NORMAL, "x".repeat(123)); // nothing to close yet
+        assertFalse(client.isOpen());
     }
 
     @Test

@@ -200,10 +200,29 @@ public final class WebSocketSession implements WebSocket, FrameReader.Callback {
 
     @Override
     public boolean ping(byte[] data) {
+        checkPing(data);
+        return sendFrame(OPCODE_PING, data, 0, data.length);
+    }
+
+    /** @throws IllegalArgumentException if {@code status} may not be sent or {@code reason} is too long */
+    public static void checkClose(CloseStatus status, String reason) {
+        Objects.requireNonNull(status, "status");
+        Objects.requireNonNull(reason, "reason");
+        if (!status.isSendable()) {
+            throw new IllegalArgumentException("close status " + status + " must not be sent");
+        }
+        int reasonBytes = reason.getBytes(StandardCharsets.UTF_8).length;
+        if (reasonBytes > WebSocketProtocol.CLOSE_REASON_MAX) {
+            throw new IllegalArgumentException("close reason is " + reasonBytes
+                    + " bytes of UTF-8, the limit is " + WebSocketProtocol.CLOSE_REASON_MAX);
+        }
+    }
+
+    /** @throws IllegalArgumentException if {@code data} does not fit a control frame */
+    public static void checkPing(byte[] data) {
         if (data.length > WebSocketProtocol.PAYLOAD_CONTROL_MAX) {
             throw new IllegalArgumentException("ping data is " + data.length + " bytes, the limit is 125");
         }
-        return sendFrame(OPCODE_PING, data, 0, data.length);
     }
 
     /**
@@ -361,16 +380,7 @@ public final class WebSocketSession implements WebSocket, FrameReader.Callback {
 
     @Override
     public void close(CloseStatus status, String reason) {
-        Objects.requireNonNull(status, "status");
-        Objects.requireNonNull(reason, "reason");
-        if (!status.isSendable()) {
-            throw new IllegalArgumentException("close status " + status + " must not be sent");
-        }
-        int reasonBytes = reason.getBytes(StandardCharsets.UTF_8).length;
-        if (reasonBytes > WebSocketProtocol.CLOSE_REASON_MAX) {
-            throw new IllegalArgumentException("close reason is " + reasonBytes
-                    + " bytes of UTF-8, the limit is " + WebSocketProtocol.CLOSE_REASON_MAX);
-        }
+        checkClose(status, reason);
         if (!sendClose(status.code(), reason, status)) {
             return;
         }
