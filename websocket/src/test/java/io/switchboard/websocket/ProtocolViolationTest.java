@@ -140,35 +140,13 @@ class ProtocolViolationTest {
 
     @Test
     void theViolationIsLoggedOnceWithThePlainCloseCode() throws Exception {
-        java.util.logging.Logger log = java.util.logging.Logger.getLogger(
-                "io.switchboard.websocket.internal.WebSocketSession");
-        List<String> lines = new java.util.concurrent.CopyOnWriteArrayList<>();
-        java.util.logging.Handler capture = new java.util.logging.Handler() {
-            @Override
-            public void publish(java.util.logging.LogRecord record) {
-                lines.add(new java.util.logging.SimpleFormatter().formatMessage(record));
-            }
-
-            @Override
-            public void flush() {
-            }
-
-            @Override
-            public void close() {
-            }
-        };
-        java.util.Locale locale = java.util.Locale.getDefault();
-        java.util.Locale.setDefault(java.util.Locale.US); // a locale that groups digits: 1,009
-        log.addHandler(capture);
-        try (RawPeer peer = RawPeer.upgrade(port, "/echo")) {
+        try (LogCapture log = LogCapture.of(io.switchboard.websocket.internal.WebSocketSession.class);
+                RawPeer peer = RawPeer.upgrade(port, "/echo")) {
             peer.write(frame(true, 0, BINARY, new byte[MAX_MESSAGE + 1], true));
             peer.expectCloseThenEnd(1009);
-            List<String> closing = lines.stream().filter(l -> l.contains("closing")).toList();
+            List<String> closing = log.lines().stream().filter(l -> l.contains("closing")).toList();
             assertEquals(1, closing.size(), closing.toString());
             assertTrue(closing.get(0).contains("closing with 1009: "), closing.get(0));
-        } finally {
-            log.removeHandler(capture);
-            java.util.Locale.setDefault(locale);
         }
     }
 

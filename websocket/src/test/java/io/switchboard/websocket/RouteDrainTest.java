@@ -77,27 +77,7 @@ class RouteDrainTest {
 
     @Test
     void theDrainLogLineNamesTheCloseCodeWithoutDigitGrouping() throws Exception {
-        java.util.logging.Logger log = java.util.logging.Logger.getLogger(
-                "io.switchboard.websocket.internal.RouteTable");
-        List<String> lines = new java.util.concurrent.CopyOnWriteArrayList<>();
-        java.util.logging.Handler capture = new java.util.logging.Handler() {
-            @Override
-            public void publish(java.util.logging.LogRecord record) {
-                lines.add(new java.util.logging.SimpleFormatter().formatMessage(record));
-            }
-
-            @Override
-            public void flush() {
-            }
-
-            @Override
-            public void close() {
-            }
-        };
-        java.util.Locale locale = java.util.Locale.getDefault();
-        java.util.Locale.setDefault(java.util.Locale.US); // a locale that groups digits: 1,012
-        log.addHandler(capture);
-        try {
+        try (LogCapture log = LogCapture.of(io.switchboard.websocket.internal.RouteTable.class)) {
             WebSocketServer server = new WebSocketServer(OPTIONS).webSocket("/p", ECHO);
             servers.add(server);
             int port = server.start("127.0.0.1", 0);
@@ -105,11 +85,8 @@ class RouteDrainTest {
             assertTrue(old.connect().isConnected());
             server.webSocket("/p", (request, ws) -> ECHO.handle(request, ws));
             assertNull(readWithin10s(old));
-            String line = lines.stream().filter(l -> l.contains("closing")).findFirst().orElseThrow();
+            String line = log.lines().stream().filter(l -> l.contains("closing")).findFirst().orElseThrow();
             assertTrue(line.endsWith("with 1012"), line);
-        } finally {
-            log.removeHandler(capture);
-            java.util.Locale.setDefault(locale);
         }
     }
 
