@@ -53,18 +53,28 @@ class LauncherTlsTest {
         }
     }
 
-    @Test
-    void twoFlagsServeWssBesidePlainWs() throws Exception {
-        Issued ca = TestPki.ca("Test CA", Algorithm.EC);
+    /** A launcher given a certificate for localhost and 127.0.0.1 issued by {@code ca}: ws and wss. */
+    private Launcher launcherWithTls(Issued ca) throws Exception {
         Issued server = ca.issue("localhost", Algorithm.EC, Usage.SERVER, "localhost", "127.0.0.1");
         Path cert = TestPki.write(dir, "cert.pem", server.certificatePem());
         Path key = TestPki.write(dir, "key.pem", server.pkcs8Pem());
-        Launcher launcher = launcher("--tls-cert", cert.toString(), "--tls-key", key.toString());
+        return launcher("--tls-cert", cert.toString(), "--tls-key", key.toString());
+    }
+
+    /** The ready line of a launcher serving ws and wss; group 1 is the ws port, group 2 the wss port. */
+    private static Matcher bothPorts(String ready) {
+        Matcher m = Pattern.compile("Switchboard ready: ws://127\\.0\\.0\\.1:(\\d+)/ws, wss://127\\.0\\.0\\.1:(\\d+)/ws \\(.*")
+                .matcher(ready);
+        assertTrue(m.matches(), ready);
+        return m;
+    }
+
+    @Test
+    void twoFlagsServeWssBesidePlainWs() throws Exception {
+        Issued ca = TestPki.ca("Test CA", Algorithm.EC);
+        Launcher launcher = launcherWithTls(ca);
         try {
-            String ready = launcher.start();
-            Matcher m = Pattern.compile("Switchboard ready: ws://127\\.0\\.0\\.1:(\\d+)/ws, wss://127\\.0\\.0\\.1:(\\d+)/ws \\(.*")
-                    .matcher(ready);
-            assertTrue(m.matches(), ready);
+            Matcher m = bothPorts(launcher.start());
             TlsClient trusting = TlsClient.builder().trustedCertificates(ca.certificate()).build();
             assertEquals("over wss", echo(new WebSocketClient("wss://127.0.0.1:" + m.group(2) + "/ws",
                     Headers.empty(), WebSocketOptions.defaults(), trusting), "over wss"));
@@ -81,15 +91,9 @@ class LauncherTlsTest {
      */
     @Test
     void clientsMadeInsideTheFrameworkUseItsTransportServices() throws Exception {
-        Issued ca = TestPki.ca("Test CA", Algorithm.EC);
-        Issued server = ca.issue("localhost", Algorithm.EC, Usage.SERVER, "localhost", "127.0.0.1");
-        Path cert = TestPki.write(dir, "cert.pem", server.certificatePem());
-        Path key = TestPki.write(dir, "key.pem", server.pkcs8Pem());
-        Launcher launcher = launcher("--tls-cert", cert.toString(), "--tls-key", key.toString());
+        Launcher launcher = launcherWithTls(TestPki.ca("Test CA", Algorithm.EC));
         try {
-            Matcher m = Pattern.compile("Switchboard ready: ws://127\\.0\\.0\\.1:(\\d+)/ws, wss://127\\.0\\.0\\.1:(\\d+)/ws \\(.*")
-                    .matcher(launcher.start());
-            assertTrue(m.matches());
+            Matcher m = bothPorts(launcher.start());
             Bundle websocket = Arrays.stream(launcher.framework().getBundleContext().getBundles())
                     .filter(b -> "io.switchboard.websocket".equals(b.getSymbolicName())).findFirst().orElseThrow();
             Class<?> clientClass = websocket.loadClass(WebSocketClient.class.getName());
