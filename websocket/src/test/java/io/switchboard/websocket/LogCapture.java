@@ -1,0 +1,53 @@
+package io.switchboard.websocket;
+
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.logging.Handler;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
+import java.util.logging.SimpleFormatter;
+
+/**
+ * The messages one logger (java.util.logging, the System.Logger backend in tests) writes while
+ * this is open, formatted with en-US as the default locale, which groups digits: a number logged
+ * as a number would read "1,009". Closing restores the locale. Thread-safe.
+ */
+final class LogCapture extends Handler implements AutoCloseable {
+
+    private final Logger logger; // strong reference: JUL holds loggers weakly
+    private final Locale previous = Locale.getDefault();
+    private final SimpleFormatter formatter = new SimpleFormatter();
+    private final List<String> lines = new CopyOnWriteArrayList<>();
+
+    private LogCapture(String loggerName) {
+        this.logger = Logger.getLogger(loggerName);
+    }
+
+    static LogCapture of(Class<?> type) {
+        LogCapture capture = new LogCapture(type.getName());
+        Locale.setDefault(Locale.US);
+        capture.logger.addHandler(capture);
+        return capture;
+    }
+
+    /** The formatted messages so far, oldest first. */
+    List<String> lines() {
+        return List.copyOf(lines);
+    }
+
+    @Override
+    public void publish(LogRecord record) {
+        lines.add(formatter.formatMessage(record));
+    }
+
+    @Override
+    public void flush() {
+    }
+
+    @Override
+    public void close() {
+        logger.removeHandler(this);
+        Locale.setDefault(previous);
+    }
+}
