@@ -159,4 +159,65 @@ class LauncherTlsTest {
             launcher.stop("test over");
         }
     }
+
+    /** The TLS bundle stopped and started: wss comes back on the port the ready line named; ws is untouched. */
+    @Test
+    void tlsBundleRestartServesWssAgainOnTheSamePort() throws Exception {
+        Issued ca = TestPki.ca("Test CA", Algorithm.EC);
+        Issued server = ca.issue("localhost", Algorithm.EC, Usage.SERVER, "localhost", "127.0.0.1");
+        Path cert = TestPki.write(dir, "cert.pem", server.certificatePem());
+        Path key = TestPki.write(dir, "key.pem", server.pkcs8Pem());
+        Launcher launcher = launcher("--tls-cert", cert.toString(), "--tls-key", key.toString());
+        try {
+            Matcher m = Pattern.compile("Switchboard ready: ws://127\\.0\\.0\\.1:(\\d+)/ws, wss://127\\.0\\.0\\.1:(\\d+)/ws \\(.*")
+                    .matcher(launcher.start());
+            assertTrue(m.matches());
+            TlsClient trusting = TlsClient.builder().trustedCertificates(ca.certificate()).build();
+            String wss = "wss://127.0.0.1:" + m.group(2) + "/ws";
+            Bundle tls = launcher.framework().getBundleContext().getBundle("switchboard:core/switchboard-tls.jar");
+            tls.stop();
+            assertEquals("ws meanwhile", echo(new WebSocketClient("ws://127.0.0.1:" + m.group(1) + "/ws"), "ws meanwhile"));
+            tls.start();
+            assertEquals("wss again", echo(new WebSocketClient(wss, Headers.empty(), WebSocketOptions.defaults(), trusting),
+                    "wss again"));
+        } finally {
+            launcher.stop("test over");
+        }
+    }
+
+    private static long deadlineThreads() {
+        return Thread.getAllStackTraces().keySet().stream()
+                .filter(t -> t.getName().equals("switchboard-tls-deadlines")).count();
+    }
+
+    /** Each revision of the TLS bundle runs handshake deadlines on a thread; idle, none stays behind. */
+    @Test
+    void updatedTlsBundleLeavesNoDeadlineThreadBehind() throws Exception {
+        long before = deadlineThreads();
+        Issued ca = TestPki.ca("Test CA", Algorithm.EC);
+        Issued server = ca.issue("localhost", Algorithm.EC, Usage.SERVER, "localhost", "127.0.0.1");
+        Path cert = TestPki.write(dir, "cert.pem", server.certificatePem());
+        Path key = TestPki.write(dir, "key.pem", server.pkcs8Pem());
+        Launcher launcher = launcher("--tls-cert", cert.toString(), "--tls-key", key.toString());
+        try {
+            Matcher m = Pattern.compile("Switchboard ready: ws://127\\.0\\.0\\.1:(\\d+)/ws, wss://127\\.0\\.0\\.1:(\\d+)/ws \\(.*")
+                    .matcher(launcher.start());
+            assertTrue(m.matches());
+            TlsClient trusting = TlsClient.builder().trustedCertificates(ca.certificate()).build();
+            String wss = "wss://127.0.0.1:" + m.group(2) + "/ws";
+            Bundle tls = launcher.framework().getBundleContext().getBundle("switchboard:core/switchboard-tls.jar");
+            for (int i = 0; i < 3; i++) {
+                assertEquals("x" + i, echo(new WebSocketClient(wss, Headers.empty(), WebSocketOptions.defaults(), trusting),
+                        "x" + i)); // the revision's scheduler runs the server's handshake deadline
+                try (java.io.InputStream jar = Launcher.class.getResourceAsStream("/bundles/switchboard-tls.jar")) {
+                    tls.update(jar);
+                }
+            }
+        } finally {
+            launcher.stop("test over");
+        }
+        // One more may be the test's own client's.
+        BoundedWait.until(RunningLauncher.STEP, "deadline threads back to " + before + " (+1)",
+                () -> deadlineThreads() <= before + 1);
+    }
 }

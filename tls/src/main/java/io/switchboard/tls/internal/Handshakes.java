@@ -17,7 +17,7 @@ import javax.net.ssl.SSLSocket;
  */
 final class Handshakes {
 
-    /** One platform thread for the deadlines of all handshakes in the JVM. */
+    /** One platform thread for the deadlines of all handshakes in the JVM, while any is pending. */
     private static final class Scheduler {
         static final ScheduledThreadPoolExecutor INSTANCE = create();
 
@@ -25,6 +25,10 @@ final class Handshakes {
             ScheduledThreadPoolExecutor executor = new ScheduledThreadPoolExecutor(1,
                     Thread.ofPlatform().daemon().name("switchboard-tls-deadlines").factory());
             executor.setRemoveOnCancelPolicy(true);
+            // Idle, the thread ends (the next deadline starts another): else each class loader
+            // that ever ran a handshake, such as every revision of the bundle, would keep one.
+            executor.setKeepAliveTime(1, TimeUnit.SECONDS);
+            executor.allowCoreThreadTimeOut(true);
             return executor;
         }
     }

@@ -8,8 +8,9 @@ import java.util.concurrent.TimeUnit;
 /**
  * The one scheduler shared by every connection of the process: heartbeats, read and write
  * timeouts, handshake and close deadlines. One daemon platform thread runs all of them, so the
- * number of connections never changes the number of threads. Tasks must be short and must not
- * block; anything that writes to a socket hands over to a virtual thread. Thread-safe.
+ * number of connections never changes the number of threads; it ends while no task is pending.
+ * Tasks must be short and must not block; anything that writes to a socket hands over to a
+ * virtual thread. Thread-safe.
  */
 public final class Timer {
 
@@ -25,6 +26,11 @@ public final class Timer {
             return thread;
         });
         executor.setRemoveOnCancelPolicy(true); // cancelled deadlines leave the queue at once
+        // Idle (no task pending), the thread ends and the next task starts a new one: else the
+        // thread of every class loader that ever used the timer (each revision of the bundle in a
+        // framework, each framework embedded in a process) would outlive it and keep it loaded.
+        executor.setKeepAliveTime(1, TimeUnit.SECONDS);
+        executor.allowCoreThreadTimeOut(true);
         return executor;
     }
 

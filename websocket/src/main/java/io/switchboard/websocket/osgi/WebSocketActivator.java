@@ -144,7 +144,8 @@ public final class WebSocketActivator implements BundleActivator {
         private final HandlerWhiteboard whiteboard;
         private final WebSocketOptions options;
         private final String host;
-        private final int port;
+        /** The configured port; once a server has bound, its port, which later servers reuse (also for 0). */
+        private int port;
         private final boolean secure;
         /** Guarded by this tracker's callbacks, which the framework serialises per tracker. */
         private ServiceReference<Transport> inUse;
@@ -185,6 +186,7 @@ public final class WebSocketActivator implements BundleActivator {
             properties.put("switchboard.server.secure", secure);
             try {
                 int bound = server.start(host, port);
+                port = bound; // a transport that comes back serves where clients were told to connect
                 properties.put("switchboard.server.host", host);
                 properties.put("switchboard.server.port", bound);
             } catch (IOException | RuntimeException e) {
