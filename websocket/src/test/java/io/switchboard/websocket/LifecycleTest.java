@@ -15,7 +15,9 @@ import java.net.Socket;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
@@ -82,6 +84,60 @@ class LifecycleTest {
         client.close();
         reader.join(Duration.ofSeconds(5));
         assertEquals(CloseStatus.NORMAL, client.closeStatus().orElseThrow());
+    }
+
+    @Test
+    void aPongSlowerThanThePingIntervalIsTimedFromThePingItAnswers() throws Exception {
+        AtomicReference<io.switchboard.api.WebSocket> session = new AtomicReference<>();
+        int port = serve(quiet().pingInterval(Duration.ofMillis(50)).build(), (request, ws) -> {
+            session.set(ws);
+            ECHO.handle(request, ws);
+        });
+        try (RawPeer peer = RawPeer.upgrade(port, "/ws")) {
+            // The first ping is answered 300 ms after it came, echoing its payload: newer pings went out meanwhile.
+            List<RawPeer.Frame> pings = new ArrayList<>();
+            long firstPingAt = 0;
+            while (pings.size() < 4) {
+                RawPeer.Frame frame = peer.readFrame();
+                assertEquals(RawPeer.PING, frame.opcode(), frame.toString());
+                firstPingAt = pings.isEmpty() ? System.nanoTime() : firstPingAt;
+                pings.add(frame);
+            }
+            Thread.sleep(Math.max(0, 300 - (System.nanoTime() - firstPingAt) / 1_000_000));
+            peer.sendFrame(true, RawPeer.PONG, pings.get(0).payload()); // answers the first ping
+            assertTrue(Await.until(Duration.ofSeconds(5), () -> session.get().roundTripTime().isPresent()));
+            Duration rtt = session.get().roundTripTime().orElseThrow();
+            assertTrue(rtt.toMillis() >= 300, "the pong came at least 300 ms after its ping, measured " + rtt);
+        }
+    }
+
+    @Test
+    void aPingWhileASendIsStuckDoesNotStopTheReader() throws Exception {
+        CountDownLatch sending = new CountDownLatch(1);
+        BlockingQueue<Message> received = new LinkedBlockingQueue<>();
+        int port = serve(quiet().writeTimeout(Duration.ofSeconds(20)).build(), (request, ws) -> {
+            Thread.ofVirtual().start(() -> {
+                sending.countDown();
+                ws.send(new byte[32 * 1024 * 1024]); // far more than the socket buffers hold
+            });
+            Message msg;
+            while ((msg = ws.read()) != null) {
+                received.add(msg);
+            }
+        });
+        try (RawPeer peer = RawPeer.upgrade(port, "/ws")) {
+            assertTrue(sending.await(10, TimeUnit.SECONDS));
+            assertEquals(0x82, peer.readBytes(1)[0] & 0xFF, "the big message is being written"); // then stop reading
+            // A peer like this one may itself block writing until we read: the reader must go on.
+            peer.sendFrame(true, RawPeer.PING, RawPeer.utf8("are you there"));
+            peer.sendText("still reading?");
+            assertEquals(Message.text("still reading?"), received.poll(5, TimeUnit.SECONDS),
+                    "the message after the ping was read while the pong waited behind the stuck send");
+            peer.readBytes(1 + 8 + 32 * 1024 * 1024); // the rest of the big message: 127, 8 length bytes, payload
+            RawPeer.Frame pong = peer.readFrame();
+            assertEquals(RawPeer.PONG, pong.opcode(), pong.toString());
+            assertEquals("are you there", pong.text());
+        }
     }
 
     @Test

@@ -24,6 +24,7 @@ import java.util.Optional;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -63,6 +64,8 @@ public final class WebSocketSession implements WebSocket, FrameReader.Callback {
     private final ReentrantLock readLock = new ReentrantLock();
     private final ReentrantLock writeLock = new ReentrantLock();
     private final AtomicBoolean terminated = new AtomicBoolean();
+    /** The payload of the pong waiting for its turn to be written; null when none waits. */
+    private final AtomicReference<byte[]> pendingPong = new AtomicReference<>();
     /** Guards outboundBytes; signalled when bytes leave the budget. */
     private final ReentrantLock budgetLock = new ReentrantLock();
     private final Condition budgetFreed = budgetLock.newCondition();
@@ -88,7 +91,9 @@ public final class WebSocketSession implements WebSocket, FrameReader.Callback {
     private volatile long writeDeadline;
     /** Pings sent since the last pong. Written by the watchdog and the reader. */
     private volatile int unansweredPings;
-    /** System.nanoTime() of the last ping we sent; 0 before the first. */
+    /** System.nanoTime() when the session started; no heartbeat ping was sent before. */
+    private final long openedAt = System.nanoTime();
+    /** System.nanoTime() of the last heartbeat ping we sent, which it carries as its payload. */
     private volatile long pingSentAt;
     /** The last measured ping → pong time in nanoseconds; -1 before the first pong. */
     private volatile long roundTripNanos = -1;
@@ -275,6 +280,7 @@ public final class WebSocketSession implements WebSocket, FrameReader.Callback {
         }
         armWriteDeadline();
         try {
+            writePendingPong();
             writer.writeFrame(opcode, true, compress, payload, offset, length);
             return true;
         } catch (IOException e) {
@@ -429,6 +435,7 @@ public final class WebSocketSession implements WebSocket, FrameReader.Callback {
             sentReason = reason;
             closeSent = true;
             armWriteDeadline();
+            writePendingPong();
             writer.writeClose(code, reason);
             return true;
         } catch (IOException e) {
@@ -592,8 +599,9 @@ public final class WebSocketSession implements WebSocket, FrameReader.Callback {
     }
 
     private void sendHeartbeat() {
-        pingSentAt = System.nanoTime();
-        sendFrame(OPCODE_PING, new byte[0], 0, 0);
+        long now = System.nanoTime();
+        pingSentAt = now;
+        sendFrame(OPCODE_PING, ByteBuffer.allocate(Long.BYTES).putLong(now).array(), 0, Long.BYTES);
     }
 
     private void closeFromTimer(CloseStatus status, String reason) {
@@ -601,18 +609,52 @@ public final class WebSocketSession implements WebSocket, FrameReader.Callback {
         close(status, reason);
     }
 
+    /**
+     * Answers from another thread: the reading thread never waits for a write. Waiting behind a
+     * send stuck on a peer that is itself blocked writing to us until we read would stall both
+     * ends until the write timeout. While a pong waits for its turn, a newer ping replaces its
+     * payload (§5.5.3: only the most recent ping needs an answer).
+     */
     @Override
     public void onPing(byte[] payload) {
-        if (!closeSent) {
-            sendFrame(OPCODE_PONG, payload, 0, payload.length);
+        if (!closeSent && pendingPong.getAndSet(payload) == null) {
+            Thread.ofVirtual().start(this::answerPing);
+        }
+    }
+
+    /** Writes the waiting pong unless a frame written meanwhile took it along. */
+    private void answerPing() {
+        writeLock.lock();
+        try {
+            byte[] payload = pendingPong.getAndSet(null);
+            if (payload != null && !closeSent && !terminated.get()) {
+                write(OPCODE_PONG, payload, 0, payload.length);
+            }
+        } finally {
+            writeLock.unlock();
+        }
+    }
+
+    /**
+     * Writes the waiting pong, if any, ahead of the frame about to be written (caller holds
+     * writeLock): a ping is answered before anything sent after it was read.
+     */
+    private void writePendingPong() throws IOException {
+        byte[] payload = pendingPong.getAndSet(null);
+        if (payload != null) {
+            writer.writeFrame(OPCODE_PONG, true, payload, 0, payload.length);
         }
     }
 
     @Override
     public void onPong(byte[] payload) {
-        long sent = pingSentAt;
-        if (sent != 0 && unansweredPings > 0) {
-            roundTripNanos = System.nanoTime() - sent;
+        // Timed from the heartbeat it echoes: a pong slower than the ping interval answers an
+        // earlier ping than the last one sent.
+        if (payload.length == Long.BYTES && unansweredPings > 0) {
+            long sent = ByteBuffer.wrap(payload).getLong();
+            if (sent - openedAt >= 0 && pingSentAt - sent >= 0) {
+                roundTripNanos = System.nanoTime() - sent;
+            }
         }
         unansweredPings = 0;
     }
