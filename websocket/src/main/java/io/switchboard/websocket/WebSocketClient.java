@@ -210,7 +210,10 @@ public final class WebSocketClient implements WebSocket {
             connection.output().write(ClientHandshake.requestBytes(parsed.target(), requestHeaders));
             connection.output().flush();
             InputStream in = new BufferedInputStream(connection.input(), INPUT_BUFFER);
-            HttpHead head = HttpHead.read(in, MAX_RESPONSE_HEAD);
+            HttpHead head = HttpHead.readResponse(in, MAX_RESPONSE_HEAD);
+            while (ClientHandshake.isInterim(head)) {
+                head = HttpHead.readResponse(in, MAX_RESPONSE_HEAD); // bounded by the handshake deadline
+            }
             var offered = ServerHandshake.offeredProtocols(requestHeaders);
             Optional<String> protocol = ClientHandshake.validateResponse(head, key, offered, options.compression());
             boolean deflate = options.compression() && PerMessageDeflate.agreed(head.headers());

@@ -325,6 +325,52 @@ class ClientAgainstFakeServerTest {
     }
 
     @Test
+    void interimResponsesBeforeThe101AreSkipped() throws Exception {
+        // RFC 9110 §15.2: a client MUST be able to parse 1xx responses before the final one.
+        CompletableFuture<Void> server = serveOnce((peer, request) -> {
+            peer.write(RawPeer.concat(("HTTP/1.1 100 Continue\r\n\r\n"
+                    + "HTTP/1.1 103 Early Hints\r\nLink: </style.css>; rel=preload\r\n\r\n"
+                    + switchingProtocols(request)).getBytes(java.nio.charset.StandardCharsets.US_ASCII),
+                    RawPeer.frame(true, 0, TEXT, RawPeer.utf8("after the hints"), false)));
+            assertEquals(CLOSE, peer.readFrame().opcode());
+        });
+        WebSocketClient client = new WebSocketClient(url, Headers.empty(), OPTIONS);
+        ConnectResult result = client.connect();
+        assertEquals(Outcome.CONNECTED, result.outcome(), result.toString());
+        assertEquals(new Message.Text("after the hints"), client.read());
+        client.close();
+        await(server);
+    }
+
+    @Test
+    void foldedHeaderLineInThe101IsUnfolded() throws Exception {
+        // RFC 9112 §5.2: a user agent MUST replace each obs-fold in a response with SP.
+        CompletableFuture<Void> server = serveOnce((peer, request) -> {
+            peer.writeAscii(switchingProtocols(request).replace("Connection: Upgrade\r\n",
+                    "Connection: keep-alive,\r\n\tUpgrade\r\n"));
+            assertEquals(CLOSE, peer.readFrame().opcode());
+        });
+        WebSocketClient client = new WebSocketClient(url, Headers.empty(), OPTIONS);
+        ConnectResult result = client.connect();
+        assertEquals(Outcome.CONNECTED, result.outcome(), result.toString());
+        assertEquals(Optional.of("keep-alive, Upgrade"), result.headers().first("Connection"));
+        client.close();
+        await(server);
+    }
+
+    @Test
+    void windowBitsWithALeadingZeroInTheDeflateAnswerIsNegotiationFailed() throws Exception {
+        // RFC 7692 §7.1.2.1: "a decimal integer value without leading zeroes"; §7.1: an invalid value fails.
+        CompletableFuture<Void> server = serveOnce((peer, request) -> peer.writeAscii(switchingProtocols(request)
+                .replace("\r\n\r\n", "\r\nSec-WebSocket-Extensions: permessage-deflate; "
+                        + "server_no_context_takeover; server_max_window_bits=08\r\n\r\n")));
+        ConnectResult result = new WebSocketClient(url, Headers.empty(), OPTIONS.toBuilder().compression(true).build())
+                .connect();
+        assertEquals(Outcome.NEGOTIATION_FAILED, result.outcome(), result.toString());
+        await(server);
+    }
+
+    @Test
     void closeReturnsWhenServerNeverAnswersTheCloseFrame() throws Exception {
         CountDownLatch testDone = new CountDownLatch(1);
         CompletableFuture<Void> server = serveOnce((peer, request) -> {

@@ -154,6 +154,17 @@ public final class ClientHandshake {
     }
 
     /**
+     * Whether {@code head} is an interim response other than 101, e.g. {@code 100 Continue} or
+     * {@code 103 Early Hints}: the client reads past it to the response that follows (RFC 9110
+     * §15.2: a client MUST be able to parse 1xx responses received before the final one).
+     */
+    public static boolean isInterim(HttpHead head) {
+        String[] parts = head.startLine().split(" ", 3);
+        return parts.length >= 2 && parts[0].startsWith("HTTP/1.") && parts[1].matches("1[0-9][0-9]")
+                && !parts[1].equals("101");
+    }
+
+    /**
      * Checks the server's response (§4.1, "the client MUST validate the server's response").
      *
      * @param offered the sub-protocols the client proposed

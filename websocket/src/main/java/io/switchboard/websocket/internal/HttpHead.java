@@ -9,8 +9,9 @@ import java.nio.charset.StandardCharsets;
 /**
  * The start line and header fields of an HTTP/1.1 message (RFC 9112 §2–5), read byte by byte
  * from a buffered stream so that nothing after the blank line is consumed. Lines end with
- * CRLF; a bare LF is accepted as RFC 9112 §2.2 allows. Obsolete line folding, whitespace
- * before the colon and field names that are not tokens are rejected.
+ * CRLF; a bare LF is accepted as RFC 9112 §2.2 allows. Obsolete line folding (except in
+ * responses, where it is unfolded), whitespace before the colon and field names that are not
+ * tokens are rejected.
  *
  * @param startLine the request line or status line
  * @param headers the header fields
@@ -40,10 +41,23 @@ public record HttpHead(String startLine, Headers headers) {
      * @throws EOFException if the stream ends before the blank line
      */
     public static HttpHead read(InputStream in, int maxBytes) throws IOException {
+        return read(in, maxBytes, false);
+    }
+
+    /**
+     * Like {@link #read(InputStream, int)} for a response, where obsolete line folding is
+     * replaced by a space instead (RFC 9112 §5.2: a user agent MUST do so).
+     */
+    public static HttpHead readResponse(InputStream in, int maxBytes) throws IOException {
+        return read(in, maxBytes, true);
+    }
+
+    private static HttpHead read(InputStream in, int maxBytes, boolean unfold) throws IOException {
         byte[] line = new byte[256];
         int total = 0;
         String startLine = null;
         Headers.Builder headers = Headers.builder();
+        String field = null; // with unfold: the field line read last, until no fold can continue it
         while (true) {
             int length = 0;
             while (true) {
@@ -74,9 +88,19 @@ public record HttpHead(String startLine, Headers headers) {
                 }
                 startLine = text;
             } else if (text.isEmpty()) {
+                if (field != null) {
+                    addField(headers, field);
+                }
                 return new HttpHead(startLine, headers.build());
-            } else {
+            } else if (!unfold) {
                 addField(headers, text);
+            } else if (field != null && (text.charAt(0) == ' ' || text.charAt(0) == '\t')) {
+                field = field + " " + text.strip();
+            } else {
+                if (field != null) {
+                    addField(headers, field);
+                }
+                field = text;
             }
         }
     }

@@ -123,7 +123,10 @@ public final class PerMessageDeflate {
         return v.length() >= 2 && v.startsWith("\"") && v.endsWith("\"") ? v.substring(1, v.length() - 1) : v;
     }
 
-    /** §7.1: known parameters only, each at most once, window bits 8–15 (client's may be bare in offers). */
+    /**
+     * §7.1: known parameters only, each at most once, window bits 8–15 without leading zeroes
+     * (§7.1.2.1; the client's may be bare in offers).
+     */
     private static boolean validParams(Map<String, String> params, boolean offer) {
         for (Map.Entry<String, String> e : params.entrySet()) {
             String v = e.getValue();
@@ -152,7 +155,7 @@ public final class PerMessageDeflate {
     }
 
     private static boolean windowBits(String v) {
-        if (v == null || v.isEmpty() || v.length() > 2 || !v.chars().allMatch(Character::isDigit)) {
+        if (v == null || v.isEmpty() || v.length() > 2 || v.charAt(0) == '0' || !v.chars().allMatch(Character::isDigit)) {
             return false;
         }
         int bits = Integer.parseInt(v);
