@@ -13,8 +13,9 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** The client compresses only when the server's answer really agrees to permessage-deflate. */
 @Timeout(30)
@@ -32,8 +33,10 @@ class ClientExtensionAnswerTest {
         fake.close();
     }
 
-    @Test
-    void anEmptyExtensionsHeaderInThe101DoesNotTurnCompressionOn() throws Exception {
+    /** Whether or not the client offered deflate, an empty answer agrees to nothing and fails nothing. */
+    @ParameterizedTest(name = "deflate offered: {0}")
+    @ValueSource(booleans = {true, false})
+    void anEmptyExtensionsHeaderInThe101NamesNoExtension(boolean offered) throws Exception {
         String text = "a message long enough to be compressed if deflate had been agreed: " + "x".repeat(100);
         CompletableFuture<RawPeer.Frame> received = new CompletableFuture<>();
         Thread.ofVirtual().start(() -> {
@@ -49,7 +52,7 @@ class ClientExtensionAnswerTest {
             }
         });
         WebSocketOptions options = WebSocketOptions.builder()
-                .compression(true)
+                .compression(offered)
                 .closeTimeout(Duration.ofMillis(200))
                 .build();
         WebSocketClient client = new WebSocketClient("ws://127.0.0.1:" + fake.getLocalPort() + "/", Headers.empty(),

@@ -209,7 +209,10 @@ public final class ClientHandshake {
             throw new Failure(Outcome.BAD_ACCEPT, "Sec-WebSocket-Accept is " + accept + ", expected " + expected,
                     status, headers);
         }
-        if (headers.contains("Sec-WebSocket-Extensions")) {
+        // An empty field names no extension (RFC 6455 §9.1: a list of at least one is meant).
+        boolean extensions = headers.all("Sec-WebSocket-Extensions").stream()
+                .anyMatch(v -> !v.replace(",", "").isBlank());
+        if (extensions) {
             if (!deflateOffered) {
                 throw new Failure(Outcome.NEGOTIATION_FAILED, "server selected extensions "
                         + headers.all("Sec-WebSocket-Extensions") + " that were not offered", status, headers);
