@@ -393,6 +393,13 @@ public final class WebSocketServer {
             Optional<String> extensions = options.compression()
                     ? PerMessageDeflate.accept(head.headers()) : Optional.empty();
             long maxMessageSize = route.options().maxMessageSize().orElse(options.maxMessageSize());
+            // From the 101 on it is a session, which stop() closes with 1001 (serve() checks
+            // stopping), not a handshake to drop without a close frame.
+            handshaking.remove(connection);
+            if (stopping) {
+                reject(connection, 503, "server stopping", Headers.empty());
+                return null;
+            }
             try {
                 connection.output().write(ServerHandshake.switchingProtocols(accept, protocol, extensions));
                 connection.output().flush();

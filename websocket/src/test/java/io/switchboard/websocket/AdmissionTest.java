@@ -20,6 +20,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -192,6 +194,25 @@ class AdmissionTest {
     private static long openFiles() throws IOException {
         try (var fds = java.nio.file.Files.list(Path.of("/proc/self/fd"))) {
             return fds.count();
+        }
+    }
+
+    /**
+     * stop() right after the client has its 101: the session is closed with 1001 like any other,
+     * never dropped without a close frame as a connection still in its handshake would be.
+     */
+    @Test
+    void stopJustAfterTheUpgradeClosesTheNewSessionWith1001() throws Exception {
+        for (int i = 0; i < 100; i++) {
+            WebSocketServer server = server(WebSocketOptions.builder().closeTimeout(Duration.ofSeconds(2)).build())
+                    .webSocket("/ws", ECHO);
+            WebSocketClient c = client(server.start("127.0.0.1", 0), "/ws");
+            assertTrue(c.connect().isConnected());
+            CompletableFuture<Message> read = new CompletableFuture<>();
+            Thread.ofVirtual().start(() -> read.complete(c.read())); // answers the close at once
+            server.stop();
+            assertNull(read.get(10, TimeUnit.SECONDS), "round " + i);
+            assertEquals(Optional.of(CloseStatus.GOING_AWAY), c.closeStatus(), "round " + i);
         }
     }
 
