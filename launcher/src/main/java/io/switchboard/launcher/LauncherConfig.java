@@ -270,7 +270,7 @@ record LauncherConfig(String host, int port, Path deploy, Path cache, Level logL
                     case "m" -> Duration.ofMinutes(n);
                     default -> Duration.ofMillis(n);
                 };
-                d.toMillis(); // the servers take milliseconds: larger durations are refused here
+                d.toNanos(); // the timers count nanoseconds: larger durations are refused here
                 if (zeroAllowed || !d.isZero()) {
                     return d;
                 }

@@ -189,7 +189,8 @@ class LauncherConfigTest {
     @ParameterizedTest
     @CsvSource({"--drain-timeout, soon", "--drain-timeout, -1s", "--drain-timeout, 5h", "--close-timeout, 0",
             "--handshake-timeout, 0s", "--scan-interval, 0ms", "--quiet-period, 1.5s",
-            "--drain-timeout, 99999999999999999999ms", "--close-timeout, 9999999999999999m"})
+            "--drain-timeout, 99999999999999999999ms", "--close-timeout, 9999999999999999m",
+            "--read-timeout, 9223372036854775807ms"})
     void badDurationIsNamed(String flag, String value) {
         assertOneLineNaming(flag, rejected(flag, value));
     }

@@ -428,18 +428,28 @@ public final class WebSocketOptions {
             return new WebSocketOptions(this);
         }
 
+        /** The longest duration the timers can count in nanoseconds: about 292 years. */
+        private static final Duration MAX = Duration.ofNanos(Long.MAX_VALUE);
+
         private static Duration notNegative(String name, Duration d) {
             Objects.requireNonNull(d, name);
             if (d.isNegative()) {
                 throw new IllegalArgumentException(name + " must not be negative, got " + d);
             }
-            return d;
+            return notTooLong(name, d);
         }
 
         private static Duration positive(String name, Duration d) {
             Objects.requireNonNull(d, name);
             if (d.isNegative() || d.isZero()) {
                 throw new IllegalArgumentException(name + " must be positive, got " + d);
+            }
+            return notTooLong(name, d);
+        }
+
+        private static Duration notTooLong(String name, Duration d) {
+            if (d.compareTo(MAX) > 0) {
+                throw new IllegalArgumentException(name + " must be at most " + MAX + " (about 292 years), got " + d);
             }
             return d;
         }
