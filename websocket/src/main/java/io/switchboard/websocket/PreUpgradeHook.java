@@ -12,6 +12,6 @@ import java.util.Optional;
 @FunctionalInterface
 public interface PreUpgradeHook {
 
-    /** Returns a response to refuse the upgrade with, or empty to let it proceed. */
+    /** Returns a response to refuse the upgrade with, or empty (or null) to let it proceed. */
     Optional<HttpResponse> check(Request request) throws Exception;
 }

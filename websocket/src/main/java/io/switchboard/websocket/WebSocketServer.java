@@ -174,6 +174,9 @@ public final class WebSocketServer {
     /**
      * Starts serving on a Unix-domain socket at {@code path} and returns at once. A stale socket
      * file left by a process that ended is replaced; the file is removed by {@link #stop()}.
+     *
+     * @throws IOException naming the path if it cannot be bound: too long, a file that is not a
+     *     socket (left in place), or a socket another process listens on
      */
     public void start(Path path) throws IOException {
         start(UnixDomainSocketAddress.of(path));
@@ -389,7 +392,14 @@ public final class WebSocketServer {
                 return null;
             }
             admittedHere = true;
-            Optional<String> protocol = selectProtocol(route, head.headers());
+            Optional<String> protocol;
+            try {
+                protocol = selectProtocol(route, head.headers());
+            } catch (RuntimeException e) {
+                LOG.log(Level.ERROR, "sub-protocol selector failed for " + request, e);
+                reject(connection, 500, "internal error", Headers.empty());
+                return null;
+            }
             Optional<String> extensions = options.compression()
                     ? PerMessageDeflate.accept(head.headers()) : Optional.empty();
             long maxMessageSize = route.options().maxMessageSize().orElse(options.maxMessageSize());
@@ -442,7 +452,8 @@ public final class WebSocketServer {
         PreUpgradeHook hook = preUpgrade;
         if (hook != null) {
             try {
-                refusal = hook.check(request).orElse(null);
+                Optional<HttpResponse> answer = hook.check(request);
+                refusal = answer == null ? null : answer.orElse(null); // null: no objection, as empty
             } catch (Exception e) {
                 LOG.log(Level.ERROR, "pre-upgrade hook failed for " + request, e);
                 refusal = HttpResponse.of(500, "internal error");
@@ -484,6 +495,9 @@ public final class WebSocketServer {
         }
         List<String> offered = ServerHandshake.offeredProtocols(headers);
         Optional<String> chosen = selector.get().select(offered);
+        if (chosen == null) {
+            return Optional.empty(); // as empty: none chosen
+        }
         if (chosen.isPresent() && !offered.contains(chosen.get())) {
             LOG.log(Level.WARNING, "sub-protocol selector chose {0}, which the client did not offer {1}; choosing none",
                     chosen.get(), offered);

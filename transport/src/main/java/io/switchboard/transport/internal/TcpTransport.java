@@ -5,6 +5,7 @@ import io.switchboard.api.spi.ConnectionHandler;
 import io.switchboard.api.spi.Listener;
 import io.switchboard.api.spi.Transport;
 import java.io.IOException;
+import java.net.ConnectException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
@@ -12,6 +13,7 @@ import java.net.SocketAddress;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
 import java.nio.channels.SocketChannel;
+import java.nio.file.Files;
 import java.time.Duration;
 
 /**
@@ -50,7 +52,16 @@ public final class TcpTransport implements Transport {
             try {
                 channel.connect(unix); // local: completes or fails at once
                 return new ChannelConnection(channel);
-            } catch (IOException | RuntimeException e) {
+            } catch (IOException e) {
+                channel.close();
+                if (!(e instanceof ConnectException) && Files.notExists(unix.getPath())) {
+                    // nobody listens there, as with a stale socket file (which is refused)
+                    ConnectException refused = new ConnectException("no socket file at " + unix.getPath());
+                    refused.initCause(e);
+                    throw refused;
+                }
+                throw e;
+            } catch (RuntimeException e) {
                 channel.close();
                 throw e;
             }
