@@ -31,31 +31,24 @@ import org.junit.jupiter.api.io.TempDir;
 @Timeout(30)
 class AdmissionTest {
 
-    private static final WebSocketHandler ECHO = (request, ws) -> {
-        Message msg;
-        while ((msg = ws.read()) != null) {
-            ws.send(msg);
-        }
-    };
+    private static final WebSocketHandler ECHO = Started.ECHO;
 
-    private final List<WebSocketServer> servers = new ArrayList<>();
-    private final List<WebSocketClient> clients = new ArrayList<>();
+    private final Started started = new Started();
 
     @AfterEach
     void cleanUp() {
-        clients.forEach(WebSocketClient::close);
-        servers.forEach(WebSocketServer::stop);
+        started.close();
     }
 
     private WebSocketServer server(WebSocketOptions options) {
         WebSocketServer server = new WebSocketServer(options);
-        servers.add(server);
+        started.server(server);
         return server;
     }
 
     private WebSocketClient client(String url, Headers headers, WebSocketOptions options) {
         WebSocketClient client = new WebSocketClient(url, headers, options);
-        clients.add(client);
+        started.client(client);
         return client;
     }
 

@@ -24,32 +24,25 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(30)
 class ServerHooksTest {
 
-    private static final WebSocketHandler ECHO = (request, ws) -> {
-        Message msg;
-        while ((msg = ws.read()) != null) {
-            ws.send(msg);
-        }
-    };
+    private static final WebSocketHandler ECHO = Started.ECHO;
 
-    private final List<WebSocketServer> servers = new ArrayList<>();
-    private final List<WebSocketClient> clients = new ArrayList<>();
+    private final Started started = new Started();
 
     @AfterEach
     void cleanUp() {
-        clients.forEach(WebSocketClient::close);
-        servers.forEach(WebSocketServer::stop);
+        started.close();
     }
 
     private WebSocketServer server() {
         WebSocketServer server = new WebSocketServer();
-        servers.add(server);
+        started.server(server);
         return server;
     }
 
     private WebSocketClient client(int port, String path, Headers headers, List<String> protocols) {
         WebSocketClient client = new WebSocketClient("ws://127.0.0.1:" + port + path, headers,
                 WebSocketOptions.builder().subProtocols(protocols).build());
-        clients.add(client);
+        started.client(client);
         return client;
     }
 
@@ -174,7 +167,7 @@ class ServerHooksTest {
     void perPathLimitLargerThanTheServers() throws Exception {
         WebSocketServer server = new WebSocketServer(WebSocketOptions.builder().maxMessageSize(10).build())
                 .webSocket("/big", ECHO, RouteOptions.defaults().maxMessageSize(100)).webSocket("/def", ECHO);
-        servers.add(server);
+        started.server(server);
         int port = server.start("127.0.0.1", 0);
         WebSocketClient big = client(port, "/big");
         assertTrue(big.connect().isConnected());

@@ -31,36 +31,29 @@ import org.junit.jupiter.api.io.TempDir;
 @Timeout(30)
 class UnixSocketTest {
 
-    private static final WebSocketHandler ECHO = (request, ws) -> {
-        Message msg;
-        while ((msg = ws.read()) != null) {
-            ws.send(msg);
-        }
-    };
+    private static final WebSocketHandler ECHO = Started.ECHO;
 
-    private final List<WebSocketServer> servers = new ArrayList<>();
-    private final List<WebSocketClient> clients = new ArrayList<>();
+    private final Started started = new Started();
 
     @TempDir
     Path dir;
 
     @AfterEach
     void cleanUp() {
-        clients.forEach(WebSocketClient::close);
-        servers.forEach(WebSocketServer::stop);
+        started.close();
     }
 
     private WebSocketServer server() {
         WebSocketServer server = new WebSocketServer(WebSocketOptions.builder().closeTimeout(Duration.ofSeconds(2)).build())
                 .webSocket("/ws", ECHO);
-        servers.add(server);
+        started.server(server);
         return server;
     }
 
     private WebSocketClient client(Path socket) {
         WebSocketClient client = new WebSocketClient("ws://localhost/ws", Headers.empty(),
                 WebSocketOptions.builder().unixSocket(socket).build());
-        clients.add(client);
+        started.client(client);
         return client;
     }
 
