@@ -164,14 +164,9 @@ class LauncherTlsTest {
     @Test
     void tlsBundleRestartServesWssAgainOnTheSamePort() throws Exception {
         Issued ca = TestPki.ca("Test CA", Algorithm.EC);
-        Issued server = ca.issue("localhost", Algorithm.EC, Usage.SERVER, "localhost", "127.0.0.1");
-        Path cert = TestPki.write(dir, "cert.pem", server.certificatePem());
-        Path key = TestPki.write(dir, "key.pem", server.pkcs8Pem());
-        Launcher launcher = launcher("--tls-cert", cert.toString(), "--tls-key", key.toString());
+        Launcher launcher = launcherWithTls(ca);
         try {
-            Matcher m = Pattern.compile("Switchboard ready: ws://127\\.0\\.0\\.1:(\\d+)/ws, wss://127\\.0\\.0\\.1:(\\d+)/ws \\(.*")
-                    .matcher(launcher.start());
-            assertTrue(m.matches());
+            Matcher m = bothPorts(launcher.start());
             TlsClient trusting = TlsClient.builder().trustedCertificates(ca.certificate()).build();
             String wss = "wss://127.0.0.1:" + m.group(2) + "/ws";
             Bundle tls = launcher.framework().getBundleContext().getBundle("switchboard:core/switchboard-tls.jar");
@@ -195,14 +190,9 @@ class LauncherTlsTest {
     void updatedTlsBundleLeavesNoDeadlineThreadBehind() throws Exception {
         long before = deadlineThreads();
         Issued ca = TestPki.ca("Test CA", Algorithm.EC);
-        Issued server = ca.issue("localhost", Algorithm.EC, Usage.SERVER, "localhost", "127.0.0.1");
-        Path cert = TestPki.write(dir, "cert.pem", server.certificatePem());
-        Path key = TestPki.write(dir, "key.pem", server.pkcs8Pem());
-        Launcher launcher = launcher("--tls-cert", cert.toString(), "--tls-key", key.toString());
+        Launcher launcher = launcherWithTls(ca);
         try {
-            Matcher m = Pattern.compile("Switchboard ready: ws://127\\.0\\.0\\.1:(\\d+)/ws, wss://127\\.0\\.0\\.1:(\\d+)/ws \\(.*")
-                    .matcher(launcher.start());
-            assertTrue(m.matches());
+            Matcher m = bothPorts(launcher.start());
             TlsClient trusting = TlsClient.builder().trustedCertificates(ca.certificate()).build();
             String wss = "wss://127.0.0.1:" + m.group(2) + "/ws";
             Bundle tls = launcher.framework().getBundleContext().getBundle("switchboard:core/switchboard-tls.jar");
