@@ -67,7 +67,7 @@ class LifecycleTest {
     void heartbeatsKeepAnAnsweringPeerOpenAndMeasureTheRoundTrip() throws Exception {
         int port = serve(quiet().build(), ECHO);
         WebSocketClient client = new WebSocketClient("ws://127.0.0.1:" + port + "/ws", io.switchboard.api.Headers.empty(),
-                quiet().pingInterval(Duration.ofMillis(50)).maxMissedPongs(1).build());
+                quiet().pingInterval(Duration.ofMillis(50)).maxMissedPongs(4).build());
         assertTrue(client.connect().isConnected());
         Thread reader = Thread.ofVirtual().start(() -> {
             while (client.read() != null) {
@@ -76,7 +76,9 @@ class LifecycleTest {
         });
         assertTrue(Await.until(Duration.ofSeconds(10), () -> client.roundTripTime().isPresent()),
                 "a pong answered a heartbeat ping");
-        // Many ping intervals later the connection is still open: every ping was answered.
+        // Many ping intervals later the connection is still open: the pings were answered (a
+        // peer that did not answer would be closed after four intervals, as a test below shows).
+        assertFalse(Await.until(Duration.ofMillis(800), () -> !client.isOpen()), "closed: " + client.closeReason());
         for (int i = 0; i < 20; i++) {
             assertTrue(client.send("still here " + i));
         }
