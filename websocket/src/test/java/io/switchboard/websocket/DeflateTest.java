@@ -103,21 +103,28 @@ class DeflateTest {
         final Socket socket = new Socket();
         final InputStream in;
         final OutputStream out;
+        final String status;
         final String extensions;
 
         Peer(int port) throws IOException {
+            this(port, "permessage-deflate; client_max_window_bits");
+        }
+
+        Peer(int port, String offer) throws IOException {
             socket.connect(new InetSocketAddress("127.0.0.1", port), 5000);
             socket.setSoTimeout(10_000);
             in = socket.getInputStream();
             out = socket.getOutputStream();
             out.write(("GET /echo HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
                     + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n"
-                    + "Sec-WebSocket-Extensions: permessage-deflate; client_max_window_bits\r\n\r\n")
+                    + "Sec-WebSocket-Extensions: " + offer + "\r\n\r\n")
                     .getBytes(StandardCharsets.ISO_8859_1));
             StringBuilder head = new StringBuilder();
-            while (!head.toString().endsWith("\r\n\r\n")) {
-                head.append((char) in.read());
+            int c;
+            while (!head.toString().endsWith("\r\n\r\n") && (c = in.read()) >= 0) {
+                head.append((char) c);
             }
+            status = head.toString().lines().findFirst().orElse("");
             extensions = head.toString().lines().filter(l -> l.startsWith("Sec-WebSocket-Extensions:"))
                     .findFirst().orElse("");
         }
@@ -214,6 +221,22 @@ class DeflateTest {
                 byte[] p = (byte[]) f[1];
                 return ((p[0] & 0xFF) << 8) | (p[1] & 0xFF);
             }
+        }
+    }
+
+    @Test
+    void aMalformedExtensionElementIsDeclinedNotAFailedHandshake() throws Exception {
+        try (Peer peer = new Peer(port, ";")) {
+            assertEquals("HTTP/1.1 101 Switching Protocols", peer.status);
+            assertEquals("", peer.extensions, "nothing agreed");
+            peer.frame(0x80 | 0x01, "x".repeat(100).getBytes(StandardCharsets.UTF_8));
+            Object[] reply = peer.read();
+            assertEquals(0x81, reply[0], "uncompressed");
+            assertArrayEquals("x".repeat(100).getBytes(StandardCharsets.UTF_8), (byte[]) reply[1]);
+        }
+        try (Peer peer = new Peer(port, "x-other; note=\"a, permessage-deflate, b\"")) {
+            assertEquals("HTTP/1.1 101 Switching Protocols", peer.status);
+            assertEquals("", peer.extensions, "permessage-deflate was not offered, only quoted");
         }
     }
 

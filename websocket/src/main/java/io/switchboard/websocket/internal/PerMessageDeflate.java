@@ -90,20 +90,23 @@ public final class PerMessageDeflate {
         return true;
     }
 
-    /** Parses {@code a; x=1, b} lists from several field lines; a malformed element is dropped. */
+    /**
+     * Parses {@code a; x=1, b} lists from several field lines; a malformed element is dropped
+     * (an empty parameter makes validParams fail).
+     */
     static List<Element> parse(List<String> lines) {
         List<Element> result = new ArrayList<>();
         for (String line : lines) {
-            for (String item : line.split(",")) {
-                String[] parts = item.split(";");
-                String name = parts[0].strip().toLowerCase(Locale.ROOT);
+            for (String item : split(line, ',')) {
+                List<String> parts = split(item, ';');
+                String name = parts.get(0).strip().toLowerCase(Locale.ROOT);
                 if (name.isEmpty()) {
                     continue;
                 }
                 Map<String, String> params = new LinkedHashMap<>();
                 boolean duplicate = false;
-                for (int i = 1; i < parts.length; i++) {
-                    String p = parts[i].strip();
+                for (int i = 1; i < parts.size(); i++) {
+                    String p = parts.get(i).strip();
                     int eq = p.indexOf('=');
                     String key = (eq < 0 ? p : p.substring(0, eq)).strip().toLowerCase(Locale.ROOT);
                     String value = eq < 0 ? null : unquote(p.substring(eq + 1).strip());
@@ -117,6 +120,26 @@ public final class PerMessageDeflate {
             }
         }
         return result;
+    }
+
+    /** Splits at {@code separator} outside quoted strings (RFC 9110 §5.6.4), keeping empty parts. */
+    private static List<String> split(String s, char separator) {
+        List<String> parts = new ArrayList<>();
+        boolean quoted = false;
+        int start = 0;
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (quoted && c == '\\') {
+                i++; // quoted-pair: the next character is literal
+            } else if (c == '"') {
+                quoted = !quoted;
+            } else if (c == separator && !quoted) {
+                parts.add(s.substring(start, i));
+                start = i + 1;
+            }
+        }
+        parts.add(s.substring(start));
+        return parts;
     }
 
     private static String unquote(String v) {

@@ -58,9 +58,24 @@ class PerMessageDeflateTest {
         "permessage-deflate; unknown_param",
         "permessage-deflate; client_no_context_takeover; client_no_context_takeover",
         "other-extension",
+        "permessage-deflate;",                                        // an empty parameter, as in the next one
+        "permessage-deflate;;",
+        "permessage-deflate;; client_no_context_takeover",
+        ";",
+        "; , ;;",
+        "x-other; note=\"a, permessage-deflate, b\"",                  // inside another extension's quoted value
+        "x-other; note=\"a\\\", permessage-deflate, b\"",             // an escaped quote does not end it
     })
     void invalidOrUnknownOffersAreDeclined(String line) {
         assertEquals(Optional.empty(), PerMessageDeflate.accept(offer(line)));
+    }
+
+    @Test
+    void aMalformedElementIsDroppedAndALaterOfferStillAccepted() {
+        assertEquals(Optional.of(ANSWER), PerMessageDeflate.accept(offer(";, permessage-deflate;;, permessage-deflate")));
+        assertEquals(Optional.of(ANSWER), PerMessageDeflate.accept(offer(";", "permessage-deflate")));
+        assertEquals(Optional.of(ANSWER), PerMessageDeflate.accept(
+                offer("x-other; note=\"a, b; c\", permessage-deflate; client_max_window_bits")));
     }
 
     @Test
