@@ -32,7 +32,7 @@ public interface Request {
     /** All header fields of the request. */
     Headers headers();
 
-    /** The first value of header {@code name} (any case), or empty. Never throws. */
+    /** The first value of header {@code name} (any case), or empty; never throws for an absent name. */
     default Optional<String> header(String name) {
         return headers().first(name);
     }

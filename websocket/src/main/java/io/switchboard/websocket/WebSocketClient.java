@@ -151,7 +151,7 @@ public final class WebSocketClient implements WebSocket {
         try {
             WebSocketSession current = session;
             if (current != null && current.isOpen()) {
-                return new ConnectResult(Outcome.ALREADY_CONNECTED, "already connected to " + url, 101, Headers.empty());
+                return ConnectResult.failed(Outcome.ALREADY_CONNECTED, "already connected to " + url); // no response read
             }
             if (transport == null) {
                 transport = Transports.find(parsed.secure());

@@ -424,6 +424,7 @@ public final class WebSocketOptions {
             return this;
         }
 
+        /** Returns the immutable options holding this builder's current values. */
         public WebSocketOptions build() {
             return new WebSocketOptions(this);
         }

@@ -415,6 +415,26 @@ class ClientAgainstFakeServerTest {
         await(server);
     }
 
+    /** ConnectResult#httpStatus(): "0 if none was read"; a second connect() reads no response. */
+    @Test
+    void alreadyConnectedReportsNoHttpStatus() throws Exception {
+        WebSocketServer echo = new WebSocketServer(OPTIONS);
+        echo.webSocket("/echo", Started.ECHO);
+        int port = echo.start("127.0.0.1", 0);
+        try {
+            WebSocketClient client = new WebSocketClient("ws://127.0.0.1:" + port + "/echo", Headers.empty(), OPTIONS);
+            assertEquals(Outcome.CONNECTED, client.connect().outcome());
+            ConnectResult again = client.connect();
+            assertEquals(Outcome.ALREADY_CONNECTED, again.outcome());
+            assertTrue(again.isConnected());
+            assertEquals(0, again.httpStatus(), again.toString());
+            assertEquals(0, again.headers().size());
+            client.close();
+        } finally {
+            echo.stop();
+        }
+    }
+
     @Test
     void connectAfterCloseOpensAFreshConnection() throws Exception {
         WebSocketServer echo = new WebSocketServer(OPTIONS);
