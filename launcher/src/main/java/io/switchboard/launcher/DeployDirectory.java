@@ -52,6 +52,8 @@ final class DeployDirectory {
         long changedAt;
         /** Hash of the content last deployed or last found broken; null before either. */
         String handledHash;
+        /** Hash of the content {@link #bundle} was installed or updated from. */
+        String deployedHash;
         Bundle bundle;
         /** Its install was refused because another bundle has the same symbolic name and version. */
         boolean duplicate;
@@ -138,6 +140,11 @@ final class DeployDirectory {
             return;
         }
         t.handledHash = hash;
+        if (hash.equals(t.deployedHash) && t.bundle.getState() != Bundle.UNINSTALLED) {
+            // e.g. a broken copy of the jar overwritten by the jar it replaced: nothing to update
+            LOG.log(Level.INFO, "{0}: unchanged from {1}, not updated", file, describe(t.bundle));
+            return;
+        }
         String problem = validate(file);
         if (problem != null) {
             LOG.log(Level.ERROR, "{0}: not deployed: {1}", file, problem);
@@ -174,6 +181,7 @@ final class DeployDirectory {
             return;
         }
         t.duplicate = false;
+        t.deployedHash = t.handledHash;
         deployed = true;
         try {
             if (t.bundle.getState() != Bundle.ACTIVE) {

@@ -49,6 +49,8 @@ public final class Launcher {
     private final LauncherConfig config;
     private final AtomicBoolean stopping = new AtomicBoolean();
     private final CountDownLatch stopped = new CountDownLatch(1);
+    /** Ends the scanner's wait between scans; a scan in progress (a bundle starting) is finished, not interrupted. */
+    private final CountDownLatch stopScanning = new CountDownLatch(1);
     private Framework framework;
     private Thread scanner;
 
@@ -183,9 +185,11 @@ public final class Launcher {
     }
 
     private void scanLoop(DeployDirectory directory) {
-        while (!stopping.get()) {
+        while (true) {
             try {
-                Thread.sleep(config.scanInterval().toMillis());
+                if (stopScanning.await(config.scanInterval().toMillis(), TimeUnit.MILLISECONDS)) {
+                    return;
+                }
                 directory.scan(false);
             } catch (InterruptedException e) {
                 return;
@@ -204,7 +208,7 @@ public final class Launcher {
         LOG.log(Level.INFO, "stopping ({0})", why);
         try {
             if (scanner != null) {
-                scanner.interrupt();
+                stopScanning.countDown();
                 scanner.join(TimeUnit.SECONDS.toMillis(STOP_TIMEOUT_SECONDS));
             }
             if (framework != null) {

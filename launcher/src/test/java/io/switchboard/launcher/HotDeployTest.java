@@ -315,6 +315,53 @@ class HotDeployTest {
     }
 
     @Test
+    void brokenCopyOverwrittenByTheDeployedJarAgainUpdatesNothing() throws Exception {
+        // e.g. a copy of the same jar that paused longer than the quiet period half-way
+        try (LogRecorder log = LogRecorder.of(DeployDirectory.class);
+                RunningLauncher launcher = RunningLauncher.start(deploy, cache)) {
+            Path jar = deploy.resolve("t.jar");
+            byte[] content = TestBundles.handler("test.t").bytes();
+            TestBundles.writeAtomically(jar, content);
+            launcher.awaitReply("/t", "v1:");
+            List<Integer> events = new CopyOnWriteArrayList<>();
+            launcher.framework().getBundleContext().addBundleListener(event -> events.add(event.getType()));
+            WebSocketClient open = launcher.open("/t");
+            assertEquals("v1:a", ask(open, "a"));
+
+            String prefix = deploy.toAbsolutePath().normalize().resolve("t.jar") + ": ";
+            TestBundles.writeAtomically(jar, Arrays.copyOf(content, content.length / 2));
+            BoundedWait.until(STEP, "the half jar reported", () -> !log.lines(Level.SEVERE, prefix).isEmpty());
+            int before = log.lines(Level.INFO, prefix).size();
+            TestBundles.writeAtomically(jar, content);
+            BoundedWait.until(STEP, "the restored jar handled", () -> log.lines(Level.INFO, prefix).size() > before);
+
+            assertEquals(List.of(), events, "no bundle event");
+            assertEquals(1, log.lines(Level.SEVERE, prefix).size(), () -> log.lines(Level.SEVERE, "").toString());
+            assertEquals("v1:b", ask(open, "b"));
+            assertTrue(open.isOpen());
+            open.close();
+        }
+    }
+
+    @Test
+    void stopWhileAJarIsStartingLetsItStartAndLogsNoError() throws Exception {
+        try (LogRecorder log = LogRecorder.of(DeployDirectory.class)) {
+            RunningLauncher launcher = RunningLauncher.start(deploy, cache);
+            List<Integer> events = new CopyOnWriteArrayList<>();
+            launcher.framework().getBundleContext().addBundleListener(event -> events.add(event.getType()));
+            try {
+                TestBundles.handler("test.t").slowStart(500).writeTo(deploy.resolve("t.jar"));
+                BoundedWait.until(STEP, "t.jar starting", () -> launcher.deployed("t.jar")
+                        .filter(b -> b.getState() == Bundle.STARTING).isPresent());
+            } finally {
+                launcher.close();
+            }
+            assertEquals(List.of(), log.lines(Level.SEVERE, ""));
+            assertTrue(events.contains(BundleEvent.STARTED), events::toString);
+        }
+    }
+
+    @Test
     void jarsPresentAtStartAreLiveWhenStartReturns() throws Exception {
         TestBundles.handler("test.t").writeTo(deploy.resolve("t.jar"));
         TestBundles.handler("test.u").path("/u").reply("u:").writeTo(deploy.resolve("u.jar"));
