@@ -25,7 +25,6 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -66,13 +65,7 @@ public final class WebSocketSession implements WebSocket, FrameReader.Callback {
     private final AtomicBoolean terminated = new AtomicBoolean();
     /** The payload of the pong waiting for its turn to be written; null when none waits. */
     private final AtomicReference<byte[]> pendingPong = new AtomicReference<>();
-    /** Guards outboundBytes; signalled when bytes leave the budget. */
-    private final ReentrantLock budgetLock = new ReentrantLock();
-    private final Condition budgetFreed = budgetLock.newCondition();
-    /** Guarded by budgetLock: bytes of sends that are writing or waiting to write. */
-    private long outboundBytes;
-    /** Guarded by budgetLock: the part of outboundBytes being written now, which the budget does not limit. */
-    private long writingBytes;
+    private final OutboundBudget budget;
 
     /** Set once, under writeLock, when our close frame has been written (or was attempted). */
     private volatile boolean closeSent;
@@ -141,6 +134,7 @@ public final class WebSocketSession implements WebSocket, FrameReader.Callback {
         this.request = request;
         this.subProtocol = subProtocol;
         this.config = config;
+        this.budget = new OutboundBudget(config.outboundBudget());
         this.onTerminated = onTerminated;
         this.reader = new FrameReader(this.input, isClient, config.maxMessageSize(), deflate, this);
         this.writer = new FrameWriter(connection.output(), isClient ? new SecureRandom() : null);
@@ -255,7 +249,7 @@ public final class WebSocketSession implements WebSocket, FrameReader.Callback {
                     return false; // as in reserve(): writing would let an interruptible channel close under everyone
                 }
                 if (counted) {
-                    startWriting(length);
+                    budget.startWriting(length);
                     writing = true;
                 }
                 return write(opcode, payload, offset, length);
@@ -264,7 +258,7 @@ public final class WebSocketSession implements WebSocket, FrameReader.Callback {
             }
         } finally {
             if (counted) {
-                release(length, writing);
+                budget.release(length, writing);
             }
         }
     }
@@ -300,62 +294,29 @@ public final class WebSocketSession implements WebSocket, FrameReader.Callback {
     }
 
     /**
-     * Takes {@code length} bytes of the outbound budget. A send that finds nothing ahead of it
-     * always fits, however large; otherwise the bytes waiting behind the one being written may
-     * not exceed the budget.
+     * Takes {@code length} bytes of the outbound budget, applying the slow-peer policy when they
+     * do not fit: close the peer with 1008, or wait up to the write timeout and then drop it.
      */
     private boolean reserve(int length) {
-        budgetLock.lock();
         try {
-            long deadline = System.nanoTime() + config.writeTimeout().toNanos();
-            while (outboundBytes > 0 && outboundBytes - writingBytes + length > config.outboundBudget()) {
-                if (config.closeSlowPeer()) {
-                    long wanted = outboundBytes - writingBytes + length;
+            switch (budget.take(length, !config.closeSlowPeer(), config.writeTimeout(),
+                    () -> closeSent || terminated.get())) {
+                case TAKEN:
+                    return true;
+                case OVER:
+                    long wanted = budget.waitingWith(length);
                     Thread.ofVirtual().start(() -> closeSlowPeer(wanted));
                     return false;
-                }
-                long left = config.writeTimeout().isZero() ? Long.MAX_VALUE : deadline - System.nanoTime();
-                if (left <= 0) {
+                case TIMED_OUT:
                     abort(CloseStatus.GOING_AWAY, "write timeout: outbound budget full for "
                             + config.writeTimeout().toMillis() + " ms");
                     return false;
-                }
-                budgetFreed.awaitNanos(left);
-                if (closeSent || terminated.get()) {
+                default:
                     return false;
-                }
             }
-            outboundBytes += length;
-            return true;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return false;
-        } finally {
-            budgetLock.unlock();
-        }
-    }
-
-    /** Moves {@code length} reserved bytes from waiting to being written (caller holds writeLock). */
-    private void startWriting(int length) {
-        budgetLock.lock();
-        try {
-            writingBytes += length;
-            budgetFreed.signalAll();
-        } finally {
-            budgetLock.unlock();
-        }
-    }
-
-    private void release(int length, boolean writing) {
-        budgetLock.lock();
-        try {
-            outboundBytes -= length;
-            if (writing) {
-                writingBytes -= length;
-            }
-            budgetFreed.signalAll();
-        } finally {
-            budgetLock.unlock();
         }
     }
 
@@ -558,12 +519,7 @@ public final class WebSocketSession implements WebSocket, FrameReader.Callback {
                 d.cancel(false);
             }
             connection.close();
-            budgetLock.lock();
-            try {
-                budgetFreed.signalAll();
-            } finally {
-                budgetLock.unlock();
-            }
+            budget.wakeAll();
             onTerminated.run();
         }
     }

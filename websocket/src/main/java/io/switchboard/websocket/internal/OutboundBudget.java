@@ -1,0 +1,112 @@
+package io.switchboard.websocket.internal;
+
+import java.time.Duration;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.BooleanSupplier;
+
+/**
+ * One session's outbound budget: the bytes of sends that may wait behind the one being written.
+ * A send that finds nothing ahead of it always fits, however large. Thread-safe.
+ */
+final class OutboundBudget {
+
+    /** What {@link #take} came to. */
+    enum Take {
+        /** The bytes are counted; release them after the write. */
+        TAKEN,
+        /** Over budget, and the caller asked not to wait. */
+        OVER,
+        /** Over budget for the whole timeout. */
+        TIMED_OUT,
+        /** The session closed while waiting. */
+        CLOSED
+    }
+
+    private final long limit;
+    private final ReentrantLock lock = new ReentrantLock();
+    /** Signalled when bytes leave the waiting part, or when the session ends. */
+    private final Condition freed = lock.newCondition();
+    /** Guarded by lock: bytes of sends that are writing or waiting to write. */
+    private long queued;
+    /** Guarded by lock: the part of queued being written now, which the budget does not limit. */
+    private long writing;
+
+    OutboundBudget(long limit) {
+        this.limit = limit;
+    }
+
+    /**
+     * Counts {@code length} bytes as waiting, once they fit. Over budget it returns {@link
+     * Take#OVER} at once unless {@code wait}; else it waits up to {@code timeout} (zero: no
+     * limit), returning early if {@code closed} turns true.
+     */
+    Take take(int length, boolean wait, Duration timeout, BooleanSupplier closed) throws InterruptedException {
+        lock.lock();
+        try {
+            long deadline = System.nanoTime() + timeout.toNanos();
+            while (queued > 0 && queued - writing + length > limit) {
+                if (!wait) {
+                    return Take.OVER;
+                }
+                long left = timeout.isZero() ? Long.MAX_VALUE : deadline - System.nanoTime();
+                if (left <= 0) {
+                    return Take.TIMED_OUT;
+                }
+                freed.awaitNanos(left);
+                if (closed.getAsBoolean()) {
+                    return Take.CLOSED;
+                }
+            }
+            queued += length;
+            return Take.TAKEN;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** The bytes that would wait if {@code length} more were taken now. */
+    long waitingWith(int length) {
+        lock.lock();
+        try {
+            return queued - writing + length;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Moves {@code length} taken bytes from waiting to being written. */
+    void startWriting(int length) {
+        lock.lock();
+        try {
+            writing += length;
+            freed.signalAll();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Gives back {@code length} taken bytes, written ({@code wasWriting}) or not. */
+    void release(int length, boolean wasWriting) {
+        lock.lock();
+        try {
+            queued -= length;
+            if (wasWriting) {
+                writing -= length;
+            }
+            freed.signalAll();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Wakes every waiting sender, e.g. because the session ended. */
+    void wakeAll() {
+        lock.lock();
+        try {
+            freed.signalAll();
+        } finally {
+            lock.unlock();
+        }
+    }
+}
