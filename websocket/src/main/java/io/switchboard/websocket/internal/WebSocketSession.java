@@ -596,6 +596,9 @@ public final class WebSocketSession implements WebSocket, FrameReader.Callback {
      * writeLock): a ping is answered before anything sent after it was read.
      */
     private void writePendingPong() throws IOException {
+        if (pendingPong.get() == null) {
+            return; // the usual case on every write: a plain read, no atomic swap
+        }
         byte[] payload = pendingPong.getAndSet(null);
         if (payload != null) {
             writer.writeFrame(OPCODE_PONG, true, payload, 0, payload.length);
