@@ -47,6 +47,7 @@ public final class Launcher {
     private static final long STOP_TIMEOUT_SECONDS = 15;
 
     private final LauncherConfig config;
+    private final DeployDirectory.Listing listing;
     private final AtomicBoolean stopping = new AtomicBoolean();
     private final CountDownLatch stopped = new CountDownLatch(1);
     /** Ends the scanner's wait between scans; a scan in progress (a bundle starting) is finished, not interrupted. */
@@ -55,7 +56,13 @@ public final class Launcher {
     private Thread scanner;
 
     Launcher(LauncherConfig config) {
+        this(config, DeployDirectory::listFolder);
+    }
+
+    /** A launcher whose deploy folder is listed through {@code listing} (tests inject failures). */
+    Launcher(LauncherConfig config, DeployDirectory.Listing listing) {
         this.config = config;
+        this.listing = listing;
     }
 
     public static void main(String[] args) {
@@ -166,7 +173,7 @@ public final class Launcher {
             urls.add((secure ? "wss://" : "ws://") + host + ":" + server.getProperty("switchboard.server.port") + "/ws");
         }
 
-        DeployDirectory directory = new DeployDirectory(context, deploy, config.quietPeriod(), config.drainTimeout());
+        DeployDirectory directory = new DeployDirectory(context, deploy, config.quietPeriod(), config.drainTimeout(), listing);
         directory.scan(true);
         scanner = new Thread(() -> scanLoop(directory), "switchboard-deploy"); // one for the process
         scanner.setDaemon(true);
@@ -184,6 +191,10 @@ public final class Launcher {
         return t.getMessage() == null ? DeployDirectory.oneLine(e) : t.getMessage();
     }
 
+    /**
+     * The deploy thread's loop. Whatever one scan throws, OutOfMemoryError included, is logged
+     * and the next scan runs on time: a dead scanner would silently never deploy again.
+     */
     private void scanLoop(DeployDirectory directory) {
         while (true) {
             try {
@@ -193,9 +204,22 @@ public final class Launcher {
                 directory.scan(false);
             } catch (InterruptedException e) {
                 return;
-            } catch (RuntimeException e) {
-                LOG.log(Level.ERROR, "deploy folder scan failed: {0}", DeployDirectory.oneLine(e));
+            } catch (Throwable e) {
+                logSurvived("deploy folder scan", e);
             }
+        }
+    }
+
+    /**
+     * Logs a Throwable a long-lived thread survives. Logging may itself fail when the heap is
+     * exhausted; then the thread goes on unlogged rather than dying.
+     */
+    static void logSurvived(String what, Throwable e) {
+        try {
+            LOG.log(Level.ERROR, "{0} failed, going on: {1}: {2}", what, e.getClass().getName(),
+                    DeployDirectory.oneLine(e));
+        } catch (Throwable ignored) {
+            // out of memory even for the line: nothing better to do than carry on
         }
     }
 

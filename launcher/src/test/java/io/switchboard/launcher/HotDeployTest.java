@@ -179,6 +179,75 @@ class HotDeployTest {
     }
 
     @Test
+    void updateThatDoesNotStartRollsBackAtOnceAndAnyGoodJarPutBackIsWhatRuns() throws Exception {
+        try (LogRecorder log = LogRecorder.of(DeployDirectory.class);
+                RunningLauncher launcher = RunningLauncher.start(deploy, cache)) {
+            Path jar = deploy.resolve("t.jar");
+            byte[] good = TestBundles.handler("test.t").bytes();
+            TestBundles.writeAtomically(jar, good);
+            launcher.awaitReply("/t", "v1:");
+            long bundleId = active(launcher, "t.jar").getBundleId();
+            String prefix = deploy.toAbsolutePath().normalize().resolve("t.jar") + ": ";
+
+            var throwing = TestBundles.handler("test.t").version("2.0.0").reply("v2:").activatorThrows();
+            var unresolved = TestBundles.handler("test.t").version("3.0.0").reply("v3:").importing("com.example.nobody");
+            for (var broken : List.of(throwing, unresolved)) {
+                int errors = log.lines(Level.SEVERE, prefix).size();
+                broken.writeTo(jar);
+                BoundedWait.until(STEP, "the failed update reported", () -> log.lines(Level.SEVERE, prefix).size() > errors);
+
+                // The old revision is back by the time the error is logged: no 404 in between.
+                assertEquals("v1:a", launcher.echo("/t", "a"));
+                Bundle bundle = launcher.deployed("t.jar").orElseThrow();
+                assertEquals(Bundle.ACTIVE, bundle.getState());
+                assertEquals(new Version(1, 0, 0), bundle.getVersion());
+                assertEquals(bundleId, bundle.getBundleId());
+                List<String> lines = log.lines(Level.SEVERE, prefix);
+                assertEquals(errors + 1, lines.size(), lines::toString);
+                String line = lines.get(lines.size() - 1);
+                assertTrue(line.contains("rolled back to test.t 1.0.0"), line);
+                assertTrue(line.contains(broken == throwing ? "activator fails on purpose" : "com.example.nobody"), line);
+            }
+
+            // The good jar copied back, then touched: it is what runs, so it stays deployed.
+            TestBundles.writeAtomically(jar, good);
+            Files.setLastModifiedTime(jar, java.nio.file.attribute.FileTime.fromMillis(
+                    Files.getLastModifiedTime(jar).toMillis() + 5_000));
+            assertEquals("v1:b", launcher.echo("/t", "b"));
+            assertEquals(Bundle.ACTIVE, launcher.deployed("t.jar").orElseThrow().getState());
+
+            // Any good jar put in place is deployed.
+            TestBundles.handler("test.t").version("4.0.0").reply("v4:").writeTo(jar);
+            launcher.awaitReply("/t", "v4:");
+            TestBundles.writeAtomically(jar, good);
+            launcher.awaitReply("/t", "v1:");
+            assertEquals(new Version(1, 0, 0), active(launcher, "t.jar").getVersion());
+            assertEquals(2, log.lines(Level.SEVERE, prefix).size(), () -> log.lines(Level.SEVERE, "").toString());
+        }
+    }
+
+    @Test
+    void deployThreadSurvivesAnyThrowableFromAScan() throws Exception {
+        AtomicInteger listings = new AtomicInteger();
+        DeployDirectory.Listing failing = folder -> switch (listings.incrementAndGet()) {
+            case 2 -> throw new OutOfMemoryError("injected: Java heap space");
+            case 3 -> throw new StackOverflowError("injected");
+            case 4 -> throw new IllegalStateException("injected");
+            default -> DeployDirectory.listFolder(folder);
+        };
+        try (LogRecorder log = LogRecorder.of(Launcher.class);
+                RunningLauncher launcher = RunningLauncher.start(deploy, cache, failing)) {
+            BoundedWait.until(STEP, "three failed scans", () -> listings.get() > 4);
+            TestBundles.handler("test.t").writeTo(deploy.resolve("t.jar"));
+
+            launcher.awaitReply("/t", "v1:");
+            List<String> lines = log.lines(Level.SEVERE, "deploy folder scan failed, going on: ");
+            assertEquals(3, lines.size(), lines::toString);
+            assertTrue(lines.get(0).contains("java.lang.OutOfMemoryError: injected: Java heap space"), lines::toString);
+        }
+    }
+
+    @Test
     void jarRefusedForTheSameNameAndVersionAsAnotherIsDeployedOnceThatOneIsRemoved() throws Exception {
         // A new build under a new file name, same Bundle-SymbolicName and Bundle-Version (a
         // SNAPSHOT), copied in before the old file is deleted.

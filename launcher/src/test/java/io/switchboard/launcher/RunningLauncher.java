@@ -54,11 +54,17 @@ final class RunningLauncher implements AutoCloseable {
      * a 2 s drain timeout; {@code flags} come last and so override these.
      */
     static RunningLauncher start(Path deploy, Path cache, String... flags) throws Exception {
+        return start(deploy, cache, DeployDirectory::listFolder, flags);
+    }
+
+    /** As {@link #start(Path, Path, String...)}, listing the deploy folder through {@code listing}. */
+    static RunningLauncher start(Path deploy, Path cache, DeployDirectory.Listing listing, String... flags)
+            throws Exception {
         List<String> args = new ArrayList<>(List.of("--host", "127.0.0.1", "--port", "0",
                 "--deploy", deploy.toString(), "--cache", cache.toString(),
                 "--scan-interval", "50ms", "--quiet-period", "200ms", "--drain-timeout", "2s"));
         args.addAll(Arrays.asList(flags));
-        Launcher launcher = new Launcher(LauncherConfig.parse(args, new Properties()));
+        Launcher launcher = new Launcher(LauncherConfig.parse(args, new Properties()), listing);
         try {
             return new RunningLauncher(launcher, launcher.start(), deploy);
         } catch (Exception | AssertionError e) {
