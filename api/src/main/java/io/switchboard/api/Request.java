@@ -7,11 +7,12 @@ import java.util.Optional;
 
 /**
  * The HTTP upgrade request that opened a WebSocket (RFC 6455 §4.1), as the server received it
- * or as the client sent it. Immutable and safe to share between threads.
+ * or as the client sent it; also a plain {@code GET} or {@code HEAD} request that an {@link
+ * HttpHandler} answers. Immutable and safe to share between threads.
  */
 public interface Request {
 
-    /** The request method; always {@code GET} for an accepted upgrade. */
+    /** The request method; always {@code GET} for an accepted upgrade, {@code GET} or {@code HEAD} for an {@link HttpHandler}. */
     String method();
 
     /** The request target's path, percent-decoded, e.g. {@code /chat/room 1}. */

@@ -2,6 +2,7 @@ package io.switchboard.websocket;
 
 import io.switchboard.api.CloseStatus;
 import io.switchboard.api.Headers;
+import io.switchboard.api.HttpHandler;
 import io.switchboard.api.SubProtocolSelector;
 import io.switchboard.api.WebSocketHandler;
 import io.switchboard.api.spi.Connection;
@@ -9,6 +10,8 @@ import io.switchboard.api.spi.Listener;
 import io.switchboard.api.spi.Transport;
 import io.switchboard.websocket.internal.HttpHead;
 import io.switchboard.websocket.internal.HttpHead.HttpException;
+import io.switchboard.websocket.internal.HttpRequestLoop;
+import io.switchboard.websocket.internal.HttpRoutes;
 import io.switchboard.websocket.internal.PerMessageDeflate;
 import io.switchboard.websocket.internal.RouteTable;
 import io.switchboard.websocket.internal.RouteTable.Route;
@@ -64,6 +67,9 @@ public final class WebSocketServer {
     /** Null until the first start when found through ServiceLoader. */
     private Transport transport;
     private final RouteTable routes;
+    /** Plain HTTP GET/HEAD routes beside the WebSocket ones, served by {@link #httpLoop}. */
+    private final HttpRoutes httpRoutes = new HttpRoutes();
+    private final HttpRequestLoop httpLoop;
     private final Set<WebSocketSession> sessions = ConcurrentHashMap.newKeySet();
     private final Set<Thread> connectionThreads = ConcurrentHashMap.newKeySet();
     /** Connections whose upgrade request is still being read or answered; stop() drops them. */
@@ -89,6 +95,8 @@ public final class WebSocketServer {
     public WebSocketServer(WebSocketOptions options) {
         this.options = Objects.requireNonNull(options, "options");
         this.routes = new RouteTable(options.handoverGrace(), options.drainTimeout());
+        this.httpLoop = new HttpRequestLoop(httpRoutes, options.maxHandshakeSize(), options.handshakeTimeout(),
+                options.writeTimeout(), () -> stopping, status -> { });
     }
 
     /**
@@ -148,6 +156,34 @@ public final class WebSocketServer {
      */
     public boolean removeWebSocket(String path) {
         return routes.remove(path);
+    }
+
+    /**
+     * Answers plain HTTP {@code GET} and {@code HEAD} requests for {@code path} with {@code
+     * handler}, replacing any HTTP handler there (a WebSocket route on the same path keeps
+     * getting the upgrade requests). A path ending in {@code /*}, e.g. {@code /chat/*}, serves
+     * every path below {@code /chat/}; an exact path wins over such a prefix. Requests are read
+     * with the upgrade path's parsing, size limit and timeout; the connection is kept alive
+     * between requests. Returns this server.
+     *
+     * @throws IllegalArgumentException if {@code path} does not start with {@code /}
+     */
+    public WebSocketServer get(String path, HttpHandler handler) {
+        Objects.requireNonNull(handler, "handler");
+        if (path == null || !path.startsWith("/")) {
+            throw new IllegalArgumentException("path must start with '/', got " + path);
+        }
+        httpRoutes.put(path, handler);
+        return this;
+    }
+
+    /**
+     * Removes the HTTP handler for {@code path} (as given to {@link #get}); later requests get 404.
+     *
+     * @return whether there was one
+     */
+    public boolean removeGet(String path) {
+        return httpRoutes.remove(path);
     }
 
     /**
@@ -367,6 +403,10 @@ public final class WebSocketServer {
                 LOG.log(Level.DEBUG, "{0}: no handshake: {1}", connection.remoteAddress(), e.getMessage());
                 return null;
             }
+            if (httpRoutes.serves(line.path(), head.headers())) {
+                httpLoop.serve(connection, in, head, line, deadline); // until that connection ends
+                return null;
+            }
             Route route;
             try {
                 route = routes.find(line.path());
@@ -519,6 +559,6 @@ public final class WebSocketServer {
 
     @Override
     public String toString() {
-        return "WebSocketServer[" + routes.paths() + "]";
+        return "WebSocketServer[" + routes.paths() + (httpRoutes.paths().isEmpty() ? "" : ", http " + httpRoutes.paths()) + "]";
     }
 }

@@ -1,5 +1,6 @@
 package io.switchboard.websocket.osgi;
 
+import io.switchboard.api.HttpHandler;
 import io.switchboard.api.WebSocketHandler;
 import io.switchboard.api.spi.Transport;
 import io.switchboard.websocket.WebSocketOptions;
@@ -26,7 +27,8 @@ import org.osgi.util.tracker.ServiceTrackerCustomizer;
  * service appears (unless {@code switchboard.plain=false}), and a TLS one on
  * {@code switchboard.tls.port} (default 8443) when a transport with
  * {@code switchboard.transport=tls} appears; stops each (closing sessions with 1001) when its
- * transport goes, and routes handler services to all of them through the {@link HandlerWhiteboard}.
+ * transport goes, and routes handler services to all of them through the {@link HandlerWhiteboard}
+ * (and {@link HttpHandler} services through the {@link HttpWhiteboard}).
  * Transport services other than TLS servers (TCP, and {@code switchboard.transport=tls-client})
  * also serve {@code WebSocketClient}s made without an explicit transport. Configured by framework properties
  * ({@code switchboard.host}, {@code switchboard.port}, {@code switchboard.maxMessageSize} in
@@ -42,6 +44,7 @@ public final class WebSocketActivator implements BundleActivator {
     private static final System.Logger LOG = System.getLogger(WebSocketActivator.class.getName());
 
     private ServiceTracker<WebSocketHandler, WebSocketHandler> handlers;
+    private ServiceTracker<HttpHandler, HttpHandler> httpHandlers;
     /** One tracker per kind of transport: plain TCP, and TLS. */
     private final List<ServiceTracker<Transport, Transport>> transports = new ArrayList<>();
 
@@ -66,14 +69,17 @@ public final class WebSocketActivator implements BundleActivator {
         HandlerWhiteboard whiteboard = new HandlerWhiteboard(context);
         handlers = new ServiceTracker<>(context, WebSocketHandler.class, whiteboard);
         handlers.open();
+        HttpWhiteboard http = new HttpWhiteboard(context);
+        httpHandlers = new ServiceTracker<>(context, HttpHandler.class, http);
+        httpHandlers.open();
         if (!"false".equalsIgnoreCase(property(context, "switchboard.plain", "true"))) {
             transports.add(track(context, "(!(|(switchboard.transport=tls)(switchboard.transport=tls-client)))",
-                    new ServerLifecycle(context, whiteboard, options, host, port, false)));
+                    new ServerLifecycle(context, whiteboard, http, options, host, port, false)));
         }
         transports.add(track(context, "(!(switchboard.transport=tls))", new ClientTransports(context)));
         int tlsPort = Integer.parseInt(property(context, "switchboard.tls.port", "8443"));
         transports.add(track(context, "(switchboard.transport=tls)",
-                new ServerLifecycle(context, whiteboard, options, host, tlsPort, true)));
+                new ServerLifecycle(context, whiteboard, http, options, host, tlsPort, true)));
     }
 
     private static ServiceTracker<Transport, Transport> track(BundleContext context, String filter,
@@ -93,6 +99,7 @@ public final class WebSocketActivator implements BundleActivator {
         transports.forEach(ServiceTracker::close); // stops the servers, closing sessions with 1001
         transports.clear();
         handlers.close();
+        httpHandlers.close();
     }
 
     private static String property(BundleContext context, String name, String fallback) {
@@ -142,6 +149,7 @@ public final class WebSocketActivator implements BundleActivator {
     private static final class ServerLifecycle implements ServiceTrackerCustomizer<Transport, Transport> {
         private final BundleContext context;
         private final HandlerWhiteboard whiteboard;
+        private final HttpWhiteboard http;
         private final WebSocketOptions options;
         private final String host;
         /** The configured port; once a server has bound, its port, which later servers reuse (also for 0). */
@@ -152,8 +160,9 @@ public final class WebSocketActivator implements BundleActivator {
         private WebSocketServer server;
         private ServiceRegistration<?> registration;
 
-        ServerLifecycle(BundleContext context, HandlerWhiteboard whiteboard, WebSocketOptions options,
-                String host, int port, boolean secure) {
+        ServerLifecycle(BundleContext context, HandlerWhiteboard whiteboard, HttpWhiteboard http,
+                WebSocketOptions options, String host, int port, boolean secure) {
+            this.http = http;
             this.secure = secure;
             this.context = context;
             this.whiteboard = whiteboard;
@@ -182,6 +191,7 @@ public final class WebSocketActivator implements BundleActivator {
             inUse = reference;
             server = new WebSocketServer(options, transport);
             whiteboard.attach(server);
+            http.attach(server);
             Dictionary<String, Object> properties = new Hashtable<>();
             properties.put("switchboard.server.secure", secure);
             try {
@@ -208,6 +218,7 @@ public final class WebSocketActivator implements BundleActivator {
             if (reference.equals(inUse)) {
                 registration.unregister();
                 whiteboard.detach(server);
+                http.detach(server);
                 server.stop();
                 server = null;
                 inUse = null;
