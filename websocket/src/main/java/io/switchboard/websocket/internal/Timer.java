@@ -1,5 +1,6 @@
 package io.switchboard.websocket.internal;
 
+import java.lang.System.Logger.Level;
 import java.time.Duration;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
@@ -10,10 +11,14 @@ import java.util.concurrent.TimeUnit;
  * timeouts, handshake and close deadlines. One daemon platform thread runs all of them, so the
  * number of connections never changes the number of threads; it ends while no task is pending.
  * Tasks must be short and must not block; anything that writes to a socket hands over to a
- * virtual thread. Thread-safe.
+ * virtual thread. A task that throws (anything, {@link OutOfMemoryError} included) is logged
+ * and changes nothing else: periodic tasks keep their next runs (a plain
+ * {@code scheduleAtFixedRate} would cancel them for good) and other tasks run as planned.
+ * Thread-safe.
  */
 public final class Timer {
 
+    private static final System.Logger LOG = System.getLogger(Timer.class.getName());
     private static final ScheduledThreadPoolExecutor EXECUTOR = create();
 
     private Timer() {
@@ -36,11 +41,26 @@ public final class Timer {
 
     /** Runs {@code task} once after {@code delay}. */
     public static ScheduledFuture<?> after(Duration delay, Runnable task) {
-        return EXECUTOR.schedule(task, delay.toNanos(), TimeUnit.NANOSECONDS);
+        return EXECUTOR.schedule(guarded(task), delay.toNanos(), TimeUnit.NANOSECONDS);
     }
 
     /** Runs {@code task} every {@code period}, first after one period. */
     public static ScheduledFuture<?> every(Duration period, Runnable task) {
-        return EXECUTOR.scheduleAtFixedRate(task, period.toNanos(), period.toNanos(), TimeUnit.NANOSECONDS);
+        return EXECUTOR.scheduleAtFixedRate(guarded(task), period.toNanos(), period.toNanos(), TimeUnit.NANOSECONDS);
+    }
+
+    /** {@code task}, with anything it throws logged and swallowed. */
+    private static Runnable guarded(Runnable task) {
+        return () -> {
+            try {
+                task.run();
+            } catch (Throwable e) {
+                try {
+                    LOG.log(Level.ERROR, "timer task " + task + " failed; it and the other tasks go on", e);
+                } catch (Throwable ignored) {
+                    // Out of memory even for the log line: going on matters more than reporting.
+                }
+            }
+        };
     }
 }
