@@ -5,6 +5,7 @@
  */
 module io.switchboard.websocket {
     requires transitive io.switchboard.api;
+    requires java.management;
     requires static osgi.core;
     requires static org.osgi.annotation.bundle;
     requires static org.osgi.annotation.versioning;

@@ -50,13 +50,32 @@ import java.util.regex.Pattern;
  * @param plain whether plain ws is served too
  * @param scanInterval how often the deploy folder is scanned
  * @param quietPeriod how long a jar must stay unchanged before it is deployed
+ * @param protection the server-wide and per-address limits against hostile peers
  */
 record LauncherConfig(String host, int port, Path deploy, Path cache, Level logLevel, long maxMessageSize,
         Duration closeTimeout, Duration handshakeTimeout, Duration drainTimeout, Duration pingInterval,
         int maxMissedPongs, Duration readTimeout, Duration writeTimeout, int maxSessions, boolean compression,
         String tlsCert, String tlsKey, String tlsKeyPassword, String tlsClientCa, String tlsClientAuth, int tlsPort,
         boolean plain, Duration scanInterval,
-        Duration quietPeriod) {
+        Duration quietPeriod, Protection protection) {
+
+    /**
+     * The limits that protect the server from hostile peers (see the README's "Limits and
+     * protection").
+     *
+     * @param maxInboundMemory bytes all sessions' message assembly may hold beyond 64 KiB each,
+     *     then 1013; -1: the library default (a quarter of the max heap); 0: unlimited
+     * @param controlFrameRate pings and pongs per second per session, then 1008; 0: unlimited
+     * @param descriptorReserve descriptors kept free, then upgrades get 503; 0: none
+     * @param maxConnectionsPerAddress connections per IP address, then 429; 0: unlimited
+     * @param maxHandshakesPerAddress handshakes per second per IP address, then 429; 0: unlimited
+     */
+    record Protection(long maxInboundMemory, int controlFrameRate, int descriptorReserve,
+            int maxConnectionsPerAddress, int maxHandshakesPerAddress) {
+
+        /** The defaults, as {@code WebSocketOptions} has them. */
+        static final Protection DEFAULTS = new Protection(-1, 100, 64, 0, 0);
+    }
 
     /** A bad flag or value; the launcher prints the message and exits with 2. */
     static final class ConfigException extends Exception {
@@ -84,7 +103,13 @@ record LauncherConfig(String host, int port, Path deploy, Path cache, Level logL
         setting("max-missed-pongs", "0", "unanswered pings before closing with 1001 'pong timeout', 0 = off");
         setting("read-timeout", "300s", "silence before closing with 1001 'read timeout', 0 = off (ms, s)");
         setting("write-timeout", "30s", "a write blocked this long drops the connection, 0 = off (ms, s)");
-        setting("max-sessions", "0", "most open sessions, beyond it 503; 0 = unlimited");
+        setting("max-sessions", "0", "most open sessions, beyond it 503; 0 = unlimited (the descriptor limit still bounds them)");
+        setting("max-inbound-memory", "auto", "bytes all sessions' unfinished messages may hold beyond 64KiB each, then 1013 "
+                + "(KiB, MiB, GiB); auto = a quarter of the max heap, 0 = unlimited");
+        setting("control-frame-rate", "100", "pings+pongs per second a peer may send (bursts of twice as many), then 1008; 0 = off");
+        setting("descriptor-reserve", "64", "file descriptors kept free: fewer left and upgrades get 503; 0 = off");
+        setting("max-connections-per-address", "0", "connections per client IP address, beyond it 429; 0 = unlimited");
+        setting("max-handshakes-per-address", "0", "new handshakes per second per client IP address, beyond it 429; 0 = unlimited");
         setting("compression", "false", "accept permessage-deflate offers (true or false)");
         setting("tls-cert", "", "PEM certificate chain: serve wss:// (with --tls-key)");
         setting("tls-key", "", "PEM private key (PKCS#8, encrypted PKCS#8, PKCS#1 RSA or SEC1 EC)");
@@ -200,7 +225,7 @@ record LauncherConfig(String host, int port, Path deploy, Path cache, Level logL
                 Path.of(values.get("deploy")),
                 Path.of(values.get("cache")),
                 level(values.get("log-level")),
-                size(values, "max-message-size"),
+                size(values, "max-message-size", 1, Integer.MAX_VALUE - 8),
                 duration(values, "close-timeout", false),
                 duration(values, "handshake-timeout", false),
                 duration(values, "drain-timeout", true),
@@ -218,7 +243,14 @@ record LauncherConfig(String host, int port, Path deploy, Path cache, Level logL
                 (int) number(values, "tls-port", 0, 65535),
                 bool(values, "plain"),
                 duration(values, "scan-interval", false),
-                duration(values, "quiet-period", true)).validated();
+                duration(values, "quiet-period", true),
+                new Protection(
+                        "auto".equalsIgnoreCase(values.get("max-inbound-memory").strip()) ? -1
+                                : size(values, "max-inbound-memory", 0, Long.MAX_VALUE),
+                        (int) number(values, "control-frame-rate", 0, 1_000_000),
+                        (int) number(values, "descriptor-reserve", 0, 1_000_000),
+                        (int) number(values, "max-connections-per-address", 0, Integer.MAX_VALUE),
+                        (int) number(values, "max-handshakes-per-address", 0, 1_000_000))).validated();
     }
 
     private static long number(Map<String, String> values, String name, long min, long max) throws ConfigException {
@@ -234,10 +266,10 @@ record LauncherConfig(String host, int port, Path deploy, Path cache, Level logL
         throw new ConfigException("invalid value for --" + name + ": '" + v + "' (expected " + min + "-" + max + ")");
     }
 
-    private static final Pattern SIZE = Pattern.compile("(\\d+)\\s*(|B|KiB|KB|K|MiB|MB|M)", Pattern.CASE_INSENSITIVE);
+    private static final Pattern SIZE = Pattern.compile("(\\d+)\\s*(|B|KiB|KB|K|MiB|MB|M|GiB|GB|G)", Pattern.CASE_INSENSITIVE);
     private static final Pattern DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m)?", Pattern.CASE_INSENSITIVE);
 
-    private static long size(Map<String, String> values, String name) throws ConfigException {
+    private static long size(Map<String, String> values, String name, long min, long max) throws ConfigException {
         String v = values.get(name);
         Matcher m = SIZE.matcher(v);
         if (m.matches()) {
@@ -246,16 +278,18 @@ record LauncherConfig(String host, int port, Path deploy, Path cache, Level logL
                 long bytes = switch (m.group(2).toUpperCase(Locale.ROOT)) {
                     case "K", "KB", "KIB" -> Math.multiplyExact(n, 1024L);
                     case "M", "MB", "MIB" -> Math.multiplyExact(n, 1024L * 1024);
+                    case "G", "GB", "GIB" -> Math.multiplyExact(n, 1024L * 1024 * 1024);
                     default -> n;
                 };
-                if (bytes >= 1 && bytes <= Integer.MAX_VALUE - 8) {
+                if (bytes >= min && bytes <= max) {
                     return bytes;
                 }
             } catch (NumberFormatException | ArithmeticException e) {
                 // more digits than a long holds: reported below
             }
         }
-        throw new ConfigException("invalid value for --" + name + ": '" + v + "' (expected a size like 65536, 64KiB or 16MiB, at most 2 GiB)");
+        throw new ConfigException("invalid value for --" + name + ": '" + v + "' (expected a size like 65536, 64KiB or 16MiB"
+                + (max <= Integer.MAX_VALUE ? ", at most 2 GiB)" : ")"));
     }
 
     private static Duration duration(Map<String, String> values, String name, boolean zeroAllowed) throws ConfigException {
@@ -373,7 +407,12 @@ record LauncherConfig(String host, int port, Path deploy, Path cache, Level logL
                 Map.entry("switchboard.readTimeout", Long.toString(readTimeout.toMillis())),
                 Map.entry("switchboard.writeTimeout", Long.toString(writeTimeout.toMillis())),
                 Map.entry("switchboard.maxSessions", Integer.toString(maxSessions)),
-                Map.entry("switchboard.compression", Boolean.toString(compression)));
+                Map.entry("switchboard.compression", Boolean.toString(compression)),
+                Map.entry("switchboard.maxInboundMemory", Long.toString(protection.maxInboundMemory())),
+                Map.entry("switchboard.controlFrameRate", Integer.toString(protection.controlFrameRate())),
+                Map.entry("switchboard.descriptorReserve", Integer.toString(protection.descriptorReserve())),
+                Map.entry("switchboard.maxConnectionsPerAddress", Integer.toString(protection.maxConnectionsPerAddress())),
+                Map.entry("switchboard.maxHandshakesPerAddress", Integer.toString(protection.maxHandshakesPerAddress())));
     }
 
     /** The framework properties, with the TLS ones when wss is served. */

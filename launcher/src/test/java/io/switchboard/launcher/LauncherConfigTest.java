@@ -48,7 +48,8 @@ class LauncherConfigTest {
         assertEquals(new LauncherConfig("0.0.0.0", 8080, Path.of("handlers"), Path.of("felix-cache"), Level.INFO,
                 16L * 1024 * 1024, Duration.ofSeconds(5), Duration.ofSeconds(10), Duration.ofSeconds(30),
                 Duration.ofSeconds(30), 0, Duration.ofSeconds(300), Duration.ofSeconds(30), 0, false,
-                null, null, null, null, "need", 8443, true, Duration.ofMillis(250), Duration.ofMillis(500)), c);
+                null, null, null, null, "need", 8443, true, Duration.ofMillis(250), Duration.ofMillis(500),
+                LauncherConfig.Protection.DEFAULTS), c);
     }
 
     @Test
@@ -63,7 +64,11 @@ class LauncherConfigTest {
         assertEquals(new LauncherConfig("127.0.0.1", 8080, Path.of("d"), Path.of("c"), Level.FINE, 65536,
                 Duration.ofSeconds(2), Duration.ofMillis(750), Duration.ZERO, Duration.ZERO, 3, Duration.ofMinutes(1),
                 Duration.ZERO, 100, false, null, null, null, null, "need", 8443, true, Duration.ofMinutes(1),
-                Duration.ZERO), c);
+                Duration.ZERO, LauncherConfig.Protection.DEFAULTS), c);
+        assertEquals(new LauncherConfig.Protection(3L * 1024 * 1024 * 1024, 5, 0, 10, 20),
+                parse("--max-inbound-memory", "3GiB", "--control-frame-rate=5", "--descriptor-reserve", "0",
+                        "--max-connections-per-address", "10", "--max-handshakes-per-address=20").protection());
+        assertEquals(0, parse("--max-inbound-memory=0").protection().maxInboundMemory());
     }
 
     @Test
@@ -117,6 +122,8 @@ class LauncherConfigTest {
         for (String flag : List.of("--host", "--port", "--deploy", "--cache", "--log-level", "--max-message-size",
                 "--close-timeout", "--handshake-timeout", "--drain-timeout", "--ping-interval", "--max-missed-pongs",
                 "--read-timeout", "--write-timeout", "--max-sessions", "--scan-interval", "--quiet-period",
+                "--max-inbound-memory", "--control-frame-rate", "--descriptor-reserve",
+                "--max-connections-per-address", "--max-handshakes-per-address",
                 "--config", "--help")) {
             assertTrue(help.contains(flag + " "), () -> flag + " missing from --help:\n" + help);
         }
@@ -136,6 +143,11 @@ class LauncherConfigTest {
         assertEquals(o.writeTimeout(), c.writeTimeout());
         assertEquals(o.maxSessions(), c.maxSessions());
         assertEquals(o.compression(), c.compression());
+        assertEquals(o.controlFrameRate(), c.protection().controlFrameRate());
+        assertEquals(o.descriptorReserve(), c.protection().descriptorReserve());
+        assertEquals(o.maxConnectionsPerAddress(), c.protection().maxConnectionsPerAddress());
+        assertEquals(o.maxHandshakesPerSecondPerAddress(), c.protection().maxHandshakesPerAddress());
+        assertEquals(-1, c.protection().maxInboundMemory(), "auto: the library's share of the heap");
     }
 
     @Test
@@ -288,7 +300,10 @@ class LauncherConfigTest {
                 Map.entry("switchboard.handshakeTimeout", "3000"), Map.entry("switchboard.drainTimeout", "1500"),
                 Map.entry("switchboard.pingInterval", "4000"), Map.entry("switchboard.maxMissedPongs", "2"),
                 Map.entry("switchboard.readTimeout", "5000"), Map.entry("switchboard.writeTimeout", "6000"),
-                Map.entry("switchboard.maxSessions", "7"), Map.entry("switchboard.compression", "true")),
+                Map.entry("switchboard.maxSessions", "7"), Map.entry("switchboard.compression", "true"),
+                Map.entry("switchboard.maxInboundMemory", "-1"), Map.entry("switchboard.controlFrameRate", "100"),
+                Map.entry("switchboard.descriptorReserve", "64"), Map.entry("switchboard.maxConnectionsPerAddress", "0"),
+                Map.entry("switchboard.maxHandshakesPerAddress", "0")),
                 c.frameworkProperties());
     }
 

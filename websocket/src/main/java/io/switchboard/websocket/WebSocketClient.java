@@ -11,6 +11,7 @@ import io.switchboard.websocket.ConnectResult.Outcome;
 import io.switchboard.websocket.internal.ClientHandshake;
 import io.switchboard.websocket.internal.ClientHandshake.Url;
 import io.switchboard.websocket.internal.HttpHead;
+import io.switchboard.websocket.internal.InboundMemory;
 import io.switchboard.websocket.internal.HttpHead.HttpException;
 import io.switchboard.websocket.internal.PerMessageDeflate;
 import io.switchboard.websocket.internal.ServerHandshake;
@@ -224,7 +225,7 @@ public final class WebSocketClient implements WebSocket {
             Request request = UpgradeRequest.of("GET", uri.getPath() == null || uri.getPath().isEmpty() ? "/" : uri.getPath(),
                     uri.getRawQuery(), requestHeaders, connection.remoteAddress(), connection.localAddress());
             session = new WebSocketSession(connection, in, true, request, protocol, deflate,
-                    options.sessionConfig(options.maxMessageSize()), () -> { });
+                    options.sessionConfig(options.maxMessageSize(), InboundMemory.UNLIMITED, null), () -> { });
             return new ConnectResult(Outcome.CONNECTED, "connected to " + url, 101, head.headers());
         } catch (ClientHandshake.Failure f) {
             return new ConnectResult(f.outcome(), f.getMessage(), f.status(), f.headers());

@@ -1,5 +1,7 @@
 package io.switchboard.websocket;
 
+import io.switchboard.websocket.internal.InboundMemory;
+import io.switchboard.websocket.internal.IncidentSummary;
 import io.switchboard.websocket.internal.SessionConfig;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -28,6 +30,14 @@ import java.util.Optional;
  * <tr><td>{@link #outboundBudget()}</td><td>16 MiB</td><td>both; bytes waiting behind a write</td></tr>
  * <tr><td>{@link #slowPeerPolicy()}</td><td>BLOCK</td><td>both; or CLOSE with 1008</td></tr>
  * <tr><td>{@link #maxSessions()}</td><td>0 (unlimited)</td><td>server; beyond it 503</td></tr>
+ * <tr><td>{@link #maxInboundMemory()}</td><td>a quarter of the max heap</td><td>server; all sessions' message
+ *     assembly and inflation together; beyond it the session needing more closes with 1013</td></tr>
+ * <tr><td>{@link #controlFrameRate()}</td><td>100/s (bursts of 200)</td><td>both; faster pings and pongs
+ *     close with 1008</td></tr>
+ * <tr><td>{@link #descriptorReserve()}</td><td>64</td><td>server; descriptors kept free: upgrades get 503
+ *     once fewer are left</td></tr>
+ * <tr><td>{@link #maxConnectionsPerAddress()}</td><td>0 (off)</td><td>server; beyond it 429</td></tr>
+ * <tr><td>{@link #maxHandshakesPerSecondPerAddress()}</td><td>0 (off)</td><td>server; beyond it 429</td></tr>
  * <tr><td>{@link #subProtocols()}</td><td>none</td><td>client; offered sub-protocols</td></tr>
  * <tr><td>{@link #unixSocket()}</td><td>none</td><td>client; connect to a Unix-domain socket</td></tr>
  * <tr><td>{@link #compression()}</td><td>off</td><td>both; permessage-deflate, no context takeover</td></tr>
@@ -63,6 +73,15 @@ public final class WebSocketOptions {
     public static final long DEFAULT_OUTBOUND_BUDGET = 16L * 1024 * 1024;
     /** Default {@link #maxSessions()}: 0, unlimited. */
     public static final int DEFAULT_MAX_SESSIONS = 0;
+    /** Default {@link #controlFrameRate()}: 100 pings and pongs per second. */
+    public static final int DEFAULT_CONTROL_FRAME_RATE = 100;
+    /** Default {@link #descriptorReserve()}: 64 descriptors. */
+    public static final int DEFAULT_DESCRIPTOR_RESERVE = 64;
+
+    /** Default {@link #maxInboundMemory()}: a quarter of the JVM's max heap ({@code -Xmx}). */
+    public static long defaultMaxInboundMemory() {
+        return Runtime.getRuntime().maxMemory() / 4;
+    }
 
     /** What a send does when the outbound budget of a slow peer is exhausted. */
     public enum SlowPeerPolicy {
@@ -91,6 +110,11 @@ public final class WebSocketOptions {
     private final List<String> subProtocols;
     private final Path unixSocket;
     private final boolean compression;
+    private final long maxInboundMemory;
+    private final int controlFrameRate;
+    private final int descriptorReserve;
+    private final int maxConnectionsPerAddress;
+    private final int maxHandshakesPerSecondPerAddress;
 
     private WebSocketOptions(Builder b) {
         this.maxMessageSize = b.maxMessageSize;
@@ -110,6 +134,11 @@ public final class WebSocketOptions {
         this.subProtocols = b.subProtocols;
         this.unixSocket = b.unixSocket;
         this.compression = b.compression;
+        this.maxInboundMemory = b.maxInboundMemory;
+        this.controlFrameRate = b.controlFrameRate;
+        this.descriptorReserve = b.descriptorReserve;
+        this.maxConnectionsPerAddress = b.maxConnectionsPerAddress;
+        this.maxHandshakesPerSecondPerAddress = b.maxHandshakesPerSecondPerAddress;
     }
 
     /** The options with every default. */
@@ -142,6 +171,11 @@ public final class WebSocketOptions {
         b.subProtocols = subProtocols;
         b.unixSocket = unixSocket;
         b.compression = compression;
+        b.maxInboundMemory = maxInboundMemory;
+        b.controlFrameRate = controlFrameRate;
+        b.descriptorReserve = descriptorReserve;
+        b.maxConnectionsPerAddress = maxConnectionsPerAddress;
+        b.maxHandshakesPerSecondPerAddress = maxHandshakesPerSecondPerAddress;
         return b;
     }
 
@@ -151,9 +185,10 @@ public final class WebSocketOptions {
     }
 
     /** The limits of one session, for the engine. */
-    SessionConfig sessionConfig(long maxMessageSize) {
+    SessionConfig sessionConfig(long maxMessageSize, InboundMemory inboundMemory, IncidentSummary incidents) {
         return new SessionConfig(maxMessageSize, closeTimeout, pingInterval, maxMissedPongs, readTimeout,
-                writeTimeout, outboundBudget, slowPeerPolicy == SlowPeerPolicy.CLOSE);
+                writeTimeout, outboundBudget, slowPeerPolicy == SlowPeerPolicy.CLOSE, controlFrameRate,
+                inboundMemory, incidents);
     }
 
     /** How long to wait for the peer's close frame after sending ours, then drop the connection. */
@@ -266,6 +301,53 @@ public final class WebSocketOptions {
         return compression;
     }
 
+    /**
+     * Server: the most bytes that message assembly and inflation of all sessions together may
+     * hold beyond each session's first 64 KiB (so sessions with ordinary messages never meet the
+     * limit). Buffers grow with the bytes that actually arrived, never with a declared length. A
+     * session whose next frame would need more is closed with 1013 (try again later); the others
+     * go on. 0: unlimited.
+     */
+    public long maxInboundMemory() {
+        return maxInboundMemory;
+    }
+
+    /**
+     * Pings and pongs per second a peer may send, sustained, with bursts of twice as many; a peer
+     * sending faster is closed with 1008 (policy violation). 0: unlimited.
+     */
+    public int controlFrameRate() {
+        return controlFrameRate;
+    }
+
+    /**
+     * Server: file descriptors kept free for everything but connections (deploy folder, logs, TLS
+     * files). Once fewer than this are left under the process's limit, upgrades are answered 503
+     * with Retry-After, so connections never run the process out of descriptors. With the
+     * default {@link #maxSessions()} of 0, this bounds the sessions: at most (descriptor limit −
+     * reserve − descriptors open for other things). 0: no reserve.
+     */
+    public int descriptorReserve() {
+        return descriptorReserve;
+    }
+
+    /**
+     * Server: the most connections (handshaking or in a session) from one IP address at once;
+     * beyond it upgrades are answered 429 with Retry-After. 0: unlimited. Unix-socket peers are
+     * not limited.
+     */
+    public int maxConnectionsPerAddress() {
+        return maxConnectionsPerAddress;
+    }
+
+    /**
+     * Server: new handshakes per second one IP address may start, sustained, with bursts of twice
+     * as many; beyond it requests are answered 429 with Retry-After. 0: unlimited.
+     */
+    public int maxHandshakesPerSecondPerAddress() {
+        return maxHandshakesPerSecondPerAddress;
+    }
+
     @Override
     public String toString() {
         return "WebSocketOptions[maxMessageSize=" + maxMessageSize + ", closeTimeout=" + closeTimeout
@@ -276,7 +358,10 @@ public final class WebSocketOptions {
                 + ", writeTimeout=" + writeTimeout + ", outboundBudget=" + outboundBudget
                 + ", slowPeerPolicy=" + slowPeerPolicy + ", maxSessions=" + maxSessions
                 + ", subProtocols=" + subProtocols + ", unixSocket=" + unixSocket
-                + ", compression=" + compression + "]";
+                + ", compression=" + compression + ", maxInboundMemory=" + maxInboundMemory
+                + ", controlFrameRate=" + controlFrameRate + ", descriptorReserve=" + descriptorReserve
+                + ", maxConnectionsPerAddress=" + maxConnectionsPerAddress
+                + ", maxHandshakesPerSecondPerAddress=" + maxHandshakesPerSecondPerAddress + "]";
     }
 
     /** Builds {@link WebSocketOptions}. Not thread-safe. */
@@ -298,6 +383,11 @@ public final class WebSocketOptions {
         private List<String> subProtocols = List.of();
         private Path unixSocket;
         private boolean compression;
+        private long maxInboundMemory = defaultMaxInboundMemory();
+        private int controlFrameRate = DEFAULT_CONTROL_FRAME_RATE;
+        private int descriptorReserve = DEFAULT_DESCRIPTOR_RESERVE;
+        private int maxConnectionsPerAddress;
+        private int maxHandshakesPerSecondPerAddress;
 
         private Builder() {
         }
@@ -422,6 +512,43 @@ public final class WebSocketOptions {
         public Builder compression(boolean enabled) {
             this.compression = enabled;
             return this;
+        }
+
+        /** @see WebSocketOptions#maxInboundMemory() */
+        public Builder maxInboundMemory(long bytes) {
+            this.maxInboundMemory = notNegative("maxInboundMemory", bytes);
+            return this;
+        }
+
+        /** @see WebSocketOptions#controlFrameRate() */
+        public Builder controlFrameRate(int perSecond) {
+            this.controlFrameRate = (int) notNegative("controlFrameRate", perSecond);
+            return this;
+        }
+
+        /** @see WebSocketOptions#descriptorReserve() */
+        public Builder descriptorReserve(int descriptors) {
+            this.descriptorReserve = (int) notNegative("descriptorReserve", descriptors);
+            return this;
+        }
+
+        /** @see WebSocketOptions#maxConnectionsPerAddress() */
+        public Builder maxConnectionsPerAddress(int max) {
+            this.maxConnectionsPerAddress = (int) notNegative("maxConnectionsPerAddress", max);
+            return this;
+        }
+
+        /** @see WebSocketOptions#maxHandshakesPerSecondPerAddress() */
+        public Builder maxHandshakesPerSecondPerAddress(int perSecond) {
+            this.maxHandshakesPerSecondPerAddress = (int) notNegative("maxHandshakesPerSecondPerAddress", perSecond);
+            return this;
+        }
+
+        private static long notNegative(String name, long value) {
+            if (value < 0) {
+                throw new IllegalArgumentException(name + " must not be negative, got " + value);
+            }
+            return value;
         }
 
         /** Returns the immutable options holding this builder's current values. */

@@ -8,10 +8,14 @@ import io.switchboard.api.WebSocketHandler;
 import io.switchboard.api.spi.Connection;
 import io.switchboard.api.spi.Listener;
 import io.switchboard.api.spi.Transport;
+import io.switchboard.websocket.internal.AddressLimits;
+import io.switchboard.websocket.internal.Descriptors;
 import io.switchboard.websocket.internal.HttpHead;
 import io.switchboard.websocket.internal.HttpHead.HttpException;
 import io.switchboard.websocket.internal.HttpRequestLoop;
 import io.switchboard.websocket.internal.HttpRoutes;
+import io.switchboard.websocket.internal.InboundMemory;
+import io.switchboard.websocket.internal.IncidentSummary;
 import io.switchboard.websocket.internal.PerMessageDeflate;
 import io.switchboard.websocket.internal.RouteTable;
 import io.switchboard.websocket.internal.RouteTable.Route;
@@ -85,6 +89,15 @@ public final class WebSocketServer {
     private volatile PreUpgradeHook preUpgrade;
     /** Open sessions plus upgrades in progress, for the maxSessions limit. */
     private final AtomicInteger admitted = new AtomicInteger();
+    /** What all sessions' message assembly and inflation hold, against maxInboundMemory. */
+    private final InboundMemory inboundMemory;
+    /** Refused handshakes and peer-caused closes, summed up for the log. */
+    private final IncidentSummary incidents = new IncidentSummary(LOG);
+    private final AddressLimits addressLimits;
+    /** The process's descriptors; replaced by tests. */
+    private volatile Descriptors descriptors = Descriptors.system();
+    /** Forgets idle addresses now and then while running with address limits; guarded by lifecycle. */
+    private ScheduledFuture<?> addressPurge;
 
     /** A server with {@linkplain WebSocketOptions#defaults() default options}. */
     public WebSocketServer() {
@@ -97,6 +110,9 @@ public final class WebSocketServer {
         this.routes = new RouteTable(options.handoverGrace(), options.drainTimeout());
         this.httpLoop = new HttpRequestLoop(httpRoutes, options.maxHandshakeSize(), options.handshakeTimeout(),
                 options.writeTimeout(), () -> stopping, status -> { });
+        this.inboundMemory = new InboundMemory(options.maxInboundMemory() == 0 ? Long.MAX_VALUE : options.maxInboundMemory());
+        this.addressLimits = new AddressLimits(options.maxConnectionsPerAddress(),
+                options.maxHandshakesPerSecondPerAddress(), System::nanoTime);
     }
 
     /**
@@ -235,6 +251,9 @@ public final class WebSocketServer {
             }
             stopping = false;
             listener = transport.listen(address, this::serve);
+            if (addressLimits.enabled()) {
+                addressPurge = Timer.every(Duration.ofSeconds(10), addressLimits::purge);
+            }
             stopped = new CountDownLatch(1);
             LOG.log(Level.INFO, "listening on {0}", listener.localAddress());
             return listener.port();
@@ -300,6 +319,19 @@ public final class WebSocketServer {
     }
 
     /**
+     * The bytes that message assembly and inflation of all sessions hold now, counted against
+     * {@link WebSocketOptions#maxInboundMemory()}.
+     */
+    public long inboundMemoryInUse() {
+        return inboundMemory.used();
+    }
+
+    /** Replaces the descriptor readings, for tests. */
+    void descriptors(Descriptors.Source source) {
+        this.descriptors = new Descriptors(source);
+    }
+
+    /**
      * Stops accepting, closes every live session with 1001 (going away), waits for their
      * close handshakes up to the close timeout, drops the sessions still open then, and returns.
      * Does nothing if not running.
@@ -332,6 +364,10 @@ public final class WebSocketServer {
                 Thread.currentThread().interrupt(); // stop waiting for the sessions, not stopping
             }
             listener = null;
+            if (addressPurge != null) {
+                addressPurge.cancel(false);
+                addressPurge = null;
+            }
             stopped.countDown();
         } finally {
             lifecycle.unlock();
@@ -342,9 +378,10 @@ public final class WebSocketServer {
     private void serve(Connection connection) {
         Thread self = Thread.currentThread();
         connectionThreads.add(self);
+        AddressLimits.Refusal tooMany = addressLimits.opened(connection.remoteAddress());
         try {
             InputStream in = new BufferedInputStream(connection.input(), INPUT_BUFFER);
-            Upgrade upgrade = handshake(connection, in);
+            Upgrade upgrade = handshake(connection, in, tooMany);
             if (upgrade == null) {
                 return;
             }
@@ -366,6 +403,7 @@ public final class WebSocketServer {
                 admitted.decrementAndGet();
             }
         } finally {
+            addressLimits.closed(connection.remoteAddress());
             connectionThreads.remove(self);
         }
     }
@@ -379,9 +417,10 @@ public final class WebSocketServer {
      * not each read, so a client dribbling bytes is dropped too). Returns null if refused;
      * otherwise counts the session in {@code admitted}, which the caller releases.
      */
-    private Upgrade handshake(Connection connection, InputStream in) {
+    private Upgrade handshake(Connection connection, InputStream in, AddressLimits.Refusal tooMany) {
         ScheduledFuture<?> deadline = Timer.after(options.handshakeTimeout(), () -> {
-            LOG.log(Level.INFO, "{0}: dropped: no complete upgrade request within {1} ms",
+            incidents.rejected("timeout");
+            LOG.log(Level.DEBUG, "{0}: dropped: no complete upgrade request within {1} ms",
                     connection.remoteAddress(), String.valueOf(options.handshakeTimeout().toMillis()));
             connection.close();
         });
@@ -401,6 +440,11 @@ public final class WebSocketServer {
                 return null;
             } catch (IOException e) {
                 LOG.log(Level.DEBUG, "{0}: no handshake: {1}", connection.remoteAddress(), e.getMessage());
+                return null;
+            }
+            if (tooMany != null) {
+                reject(connection, 429, tooMany.reason(),
+                        Headers.of("Retry-After", Long.toString(tooMany.retryAfterSeconds())));
                 return null;
             }
             if (httpRoutes.serves(line.path(), head.headers())) {
@@ -461,7 +505,7 @@ public final class WebSocketServer {
                 return null; // the deadline fired and closed the connection
             }
             WebSocketSession session = new WebSocketSession(connection, in, false, request, protocol,
-                    extensions.isPresent(), options.sessionConfig(maxMessageSize), () -> { });
+                    extensions.isPresent(), options.sessionConfig(maxMessageSize, inboundMemory, incidents), () -> { });
             admittedHere = false; // handed over to the caller
             return new Upgrade(route, request, session);
         } finally {
@@ -479,6 +523,10 @@ public final class WebSocketServer {
      * counting the session in {@code admitted}.
      */
     private HttpResponse admission(Route route, UpgradeRequest request) {
+        if (descriptors.nearLimit(options.descriptorReserve(), connectionThreads.size())) {
+            return HttpResponse.of(503, "the server is short of file descriptors (limit " + descriptors.limit()
+                    + ", " + options.descriptorReserve() + " kept in reserve)").withHeaders(Headers.of("Retry-After", "1"));
+        }
         int max = options.maxSessions();
         if (max > 0 && admitted.incrementAndGet() > max) {
             admitted.decrementAndGet();
@@ -546,9 +594,11 @@ public final class WebSocketServer {
         return chosen;
     }
 
-    private static void reject(Connection connection, int status, String message, Headers headers) {
-        LOG.log(status == 404 || status == 503 ? Level.DEBUG : Level.INFO, "{0}: upgrade refused with {1}: {2}",
-                connection.remoteAddress(), status, message);
+    /** Answers with a plain HTTP response; logged at DEBUG and summed up in the incident summary. */
+    private void reject(Connection connection, int status, String message, Headers headers) {
+        incidents.rejected(Integer.toString(status));
+        LOG.log(Level.DEBUG, "{0}: upgrade refused with {1}: {2}", connection.remoteAddress(),
+                Integer.toString(status), message);
         try {
             connection.output().write(ServerHandshake.errorResponse(status, message, headers));
             connection.output().flush();

@@ -18,7 +18,11 @@ final class LogCapture extends Handler implements AutoCloseable {
     private final Logger logger; // strong reference: JUL holds loggers weakly
     private final Locale previous = Locale.getDefault();
     private final SimpleFormatter formatter = new SimpleFormatter();
-    private final List<String> lines = new CopyOnWriteArrayList<>();
+    private final List<Line> records = new CopyOnWriteArrayList<>();
+
+    private record Line(java.util.logging.Level level, String text) {
+    }
+    private java.util.logging.Level previousLevel;
 
     private LogCapture(String loggerName) {
         this.logger = Logger.getLogger(loggerName);
@@ -27,18 +31,26 @@ final class LogCapture extends Handler implements AutoCloseable {
     static LogCapture of(Class<?> type) {
         LogCapture capture = new LogCapture(type.getName());
         Locale.setDefault(Locale.US);
+        capture.previousLevel = capture.logger.getLevel();
+        capture.logger.setLevel(java.util.logging.Level.ALL); // DEBUG lines too; the console handler still shows INFO and up
         capture.logger.addHandler(capture);
         return capture;
     }
 
     /** The formatted messages so far, oldest first. */
     List<String> lines() {
-        return List.copyOf(lines);
+        return records.stream().map(Line::text).toList();
+    }
+
+    /** The formatted messages logged at {@code level} or above, oldest first. */
+    List<String> linesAt(java.util.logging.Level level) {
+        return records.stream().filter(r -> r.level().intValue() >= level.intValue())
+                .map(Line::text).toList();
     }
 
     @Override
     public void publish(LogRecord record) {
-        lines.add(formatter.formatMessage(record));
+        records.add(new Line(record.getLevel(), formatter.formatMessage(record)));
     }
 
     @Override
@@ -48,6 +60,7 @@ final class LogCapture extends Handler implements AutoCloseable {
     @Override
     public void close() {
         logger.removeHandler(this);
+        logger.setLevel(previousLevel);
         Locale.setDefault(previous);
     }
 }

@@ -59,6 +59,8 @@ public final class FrameReader {
     private final boolean isClient;
     private final long maxMessageSize;
     private final Callback callback;
+    /** Where the message and inflation buffers are counted against the server-wide budget. */
+    private final InboundMemory.Account memory;
     private final Utf8Validator utf8 = new Utf8Validator();
     private final byte[] header = new byte[8];
 
@@ -89,6 +91,16 @@ public final class FrameReader {
      *     frame of a message then marks it compressed
      */
     public FrameReader(InputStream in, boolean isClient, long maxMessageSize, boolean inflate, Callback callback) {
+        this(in, isClient, maxMessageSize, inflate, InboundMemory.UNLIMITED.account(), callback);
+    }
+
+    /**
+     * @param memory the account that every buffer of message assembly and inflation is charged
+     *     to before it is allocated; a charge over the budget fails the read with 1013
+     */
+    public FrameReader(InputStream in, boolean isClient, long maxMessageSize, boolean inflate,
+            InboundMemory.Account memory, Callback callback) {
+        this.memory = memory;
         this.inflate = inflate;
         this.in = in;
         this.isClient = isClient;
@@ -277,6 +289,7 @@ public final class FrameReader {
                     + " bytes exceeds the limit of " + maxMessageSize);
         }
         if (compressedChunk == null) {
+            memory.charge(CHUNK);
             compressedChunk = new byte[CHUNK];
         }
         long remaining = length;
@@ -305,8 +318,7 @@ public final class FrameReader {
         try {
             while (true) {
                 if (messageLength == message.length) {
-                    int grown = (int) Math.min(Math.max(message.length * 2L, 4096), maxMessageSize + 1);
-                    message = Arrays.copyOf(message, grown);
+                    resize((int) Math.min(Math.max(message.length * 2L, 4096), maxMessageSize + 1));
                 }
                 int n = inflater.inflate(message, messageLength, message.length - messageLength);
                 if (n > 0) {
@@ -338,12 +350,12 @@ public final class FrameReader {
             result = new Message.Text(new String(message, 0, messageLength, StandardCharsets.UTF_8));
         } else if (message.length == messageLength) {
             result = new Message.Binary(message); // hand the exact-size buffer over: no copy
-            message = EMPTY;
+            resize(0);
         } else {
             result = new Message.Binary(Arrays.copyOf(message, messageLength));
         }
         if (message.length > CHUNK) {
-            message = EMPTY; // don't keep a large buffer alive on an idle connection
+            resize(0); // don't keep a large buffer alive on an idle connection
         }
         messageOpcode = -1;
         messageLength = 0;
@@ -367,7 +379,22 @@ public final class FrameReader {
         if (messageEnd >= 0) {
             grown = Math.min(grown, messageEnd);
         }
-        message = Arrays.copyOf(message, grown);
+        resize(grown);
+    }
+
+    /**
+     * Replaces the message buffer with one of {@code length} bytes holding its first bytes (an
+     * empty one for 0), charging the difference to the memory account first: over the budget,
+     * nothing is allocated and the read fails with 1013.
+     */
+    private void resize(int length) {
+        memory.charge((long) length - message.length);
+        message = length == 0 ? EMPTY : Arrays.copyOf(message, length);
+    }
+
+    /** Gives back everything charged to the memory account (any thread, once the session ends). */
+    public void release() {
+        memory.close();
     }
 
     private void readFully(byte[] buffer, int offset, int length) throws IOException {

@@ -15,9 +15,15 @@ import java.time.Duration;
  *     written, before the slow-peer policy applies
  * @param closeSlowPeer true: exceeding the budget closes the connection with 1008; false: the
  *     sender blocks, up to the write timeout
+ * @param controlFrameRate pings and pongs per second a peer may send, sustained (bursts of twice
+ *     as many); faster closes with 1008; 0: unlimited
+ * @param inboundMemory the budget that message assembly and inflation are charged to
+ * @param incidents where closes caused by the peer are summed up for the log; null: each is
+ *     logged at INFO (a client has no flood to summarise)
  */
 public record SessionConfig(long maxMessageSize, Duration closeTimeout, Duration pingInterval, int maxMissedPongs,
-        Duration readTimeout, Duration writeTimeout, long outboundBudget, boolean closeSlowPeer) {
+        Duration readTimeout, Duration writeTimeout, long outboundBudget, boolean closeSlowPeer,
+        int controlFrameRate, InboundMemory inboundMemory, IncidentSummary incidents) {
 
     /** The watchdog period: fine enough for every enabled timer, coarse enough to cost nothing. */
     Duration tick() {
@@ -29,6 +35,11 @@ public record SessionConfig(long maxMessageSize, Duration closeTimeout, Duration
             }
         }
         return tick.compareTo(Duration.ofMillis(5)) < 0 ? Duration.ofMillis(5) : tick;
+    }
+
+    /** The control-frame rate limit of a new session, or null when there is none. */
+    TokenBucket controlFrameLimit() {
+        return controlFrameRate == 0 ? null : new TokenBucket(controlFrameRate, 2.0 * controlFrameRate, System.nanoTime());
     }
 
     /** Whether any timer needs the watchdog. */

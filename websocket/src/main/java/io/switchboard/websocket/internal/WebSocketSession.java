@@ -66,6 +66,8 @@ public final class WebSocketSession implements WebSocket, FrameReader.Callback {
     /** The payload of the pong waiting for its turn to be written; null when none waits. */
     private final AtomicReference<byte[]> pendingPong = new AtomicReference<>();
     private final OutboundBudget budget;
+    /** Pings and pongs the peer may still send; null when unlimited. Used by the reading thread only. */
+    private final TokenBucket controlFrames;
 
     /** Set once, under writeLock, when our close frame has been written (or was attempted). */
     private volatile boolean closeSent;
@@ -136,7 +138,9 @@ public final class WebSocketSession implements WebSocket, FrameReader.Callback {
         this.config = config;
         this.budget = new OutboundBudget(config.outboundBudget());
         this.onTerminated = onTerminated;
-        this.reader = new FrameReader(this.input, isClient, config.maxMessageSize(), deflate, this);
+        this.controlFrames = config.controlFrameLimit();
+        this.reader = new FrameReader(this.input, isClient, config.maxMessageSize(), deflate,
+                config.inboundMemory().account(), this);
         this.writer = new FrameWriter(connection.output(), isClient ? new SecureRandom() : null);
         if (config.needsWatchdog()) {
             nextPingAt = System.nanoTime() + config.pingInterval().toNanos();
@@ -321,8 +325,8 @@ public final class WebSocketSession implements WebSocket, FrameReader.Callback {
     }
 
     private void closeSlowPeer(long wanted) {
-        LOG.log(Level.INFO, "{0}: closing with 1008: {1} bytes would wait to be sent, the budget is {2}",
-                this, wanted, config.outboundBudget());
+        incident(CloseStatus.POLICY_VIOLATION, "closing with 1008: " + wanted
+                + " bytes would wait to be sent, the budget is " + config.outboundBudget());
         // The writer may be stuck on this very peer: don't queue behind it, drop if it is.
         if (writeLock.tryLock()) {
             try {
@@ -383,7 +387,7 @@ public final class WebSocketSession implements WebSocket, FrameReader.Callback {
      */
     private boolean sendClose(int code, String reason, CloseStatus status) {
         if (!lockWithinCloseTimeout()) {
-            LOG.log(Level.INFO, "{0}: close frame held back by a blocked send for {1} ms", this,
+            LOG.log(Level.DEBUG, "{0}: close frame held back by a blocked send for {1} ms", this,
                     String.valueOf(config.closeTimeout().toMillis()));
             abort(status == null ? CloseStatus.NO_STATUS_RECEIVED : status, reason);
             return false;
@@ -461,7 +465,7 @@ public final class WebSocketSession implements WebSocket, FrameReader.Callback {
      * drains the input for a bounded time so the peer can read the frame, then releases it.
      */
     private void fail(CloseStatus status, String message) {
-        LOG.log(Level.INFO, "{0}: closing with {1}: {2}", this, Integer.toString(status.code()), message);
+        incident(status, "closing with " + status.code() + ": " + message);
         String reason = truncate(message);
         if (sendClose(status.code(), reason, status)) {
             linger();
@@ -474,7 +478,7 @@ public final class WebSocketSession implements WebSocket, FrameReader.Callback {
         if (terminated.get()) {
             return;
         }
-        LOG.log(Level.INFO, "{0}: dropping the connection: {1}", this, why);
+        incident(status, "dropping the connection: " + why);
         if (sentStatus == null) {
             sentStatus = status;
             sentReason = why;
@@ -519,6 +523,7 @@ public final class WebSocketSession implements WebSocket, FrameReader.Callback {
                 d.cancel(false);
             }
             connection.close();
+            reader.release();
             budget.wakeAll();
             onTerminated.run();
         }
@@ -561,8 +566,20 @@ public final class WebSocketSession implements WebSocket, FrameReader.Callback {
     }
 
     private void closeFromTimer(CloseStatus status, String reason) {
-        LOG.log(Level.INFO, "{0}: closing with {1}: {2}", this, Integer.toString(status.code()), reason);
+        incident(status, "closing with " + status.code() + ": " + reason);
         close(status, reason);
+    }
+
+    /**
+     * Logs a close the peer caused (a violation, a limit, a timeout). On a server it goes to the
+     * incident summary and to DEBUG, so a flood of them cannot flood the log; else to INFO.
+     */
+    private void incident(CloseStatus status, String what) {
+        IncidentSummary incidents = config.incidents();
+        if (incidents != null) {
+            incidents.closed(status.code());
+        }
+        LOG.log(incidents == null ? Level.INFO : Level.DEBUG, "{0}: {1}", this, what);
     }
 
     /**
@@ -573,6 +590,7 @@ public final class WebSocketSession implements WebSocket, FrameReader.Callback {
      */
     @Override
     public void onPing(byte[] payload) {
+        checkControlFrameRate();
         if (!closeSent && pendingPong.getAndSet(payload) == null) {
             Thread.ofVirtual().start(this::answerPing);
         }
@@ -605,8 +623,17 @@ public final class WebSocketSession implements WebSocket, FrameReader.Callback {
         }
     }
 
+    /** Fails the session with 1008 when pings and pongs arrive faster than the configured rate. */
+    private void checkControlFrameRate() {
+        if (controlFrames != null && !controlFrames.tryTake(System.nanoTime())) {
+            throw new ProtocolException(CloseStatus.POLICY_VIOLATION, "pings and pongs arrive faster than "
+                    + config.controlFrameRate() + " per second");
+        }
+    }
+
     @Override
     public void onPong(byte[] payload) {
+        checkControlFrameRate();
         // Timed from the heartbeat it echoes: a pong slower than the ping interval answers an
         // earlier ping than the last one sent.
         if (payload.length == Long.BYTES && unansweredPings > 0) {

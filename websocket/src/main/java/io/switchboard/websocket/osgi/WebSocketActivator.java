@@ -64,6 +64,18 @@ public final class WebSocketActivator implements BundleActivator {
         setIfPresent(context, "switchboard.writeTimeout", v -> b.writeTimeout(Duration.ofMillis(Long.parseLong(v))));
         setIfPresent(context, "switchboard.maxSessions", v -> b.maxSessions(Integer.parseInt(v)));
         setIfPresent(context, "switchboard.compression", v -> b.compression(Boolean.parseBoolean(v)));
+        setIfPresent(context, "switchboard.maxInboundMemory", v -> {
+            long bytes = Long.parseLong(v);
+            if (bytes >= 0) { // -1: the default share of the heap
+                b.maxInboundMemory(bytes);
+            }
+        });
+        setIfPresent(context, "switchboard.controlFrameRate", v -> b.controlFrameRate(Integer.parseInt(v)));
+        setIfPresent(context, "switchboard.descriptorReserve", v -> b.descriptorReserve(Integer.parseInt(v)));
+        setIfPresent(context, "switchboard.maxConnectionsPerAddress",
+                v -> b.maxConnectionsPerAddress(Integer.parseInt(v)));
+        setIfPresent(context, "switchboard.maxHandshakesPerAddress",
+                v -> b.maxHandshakesPerSecondPerAddress(Integer.parseInt(v)));
         WebSocketOptions options = b.build();
 
         HandlerWhiteboard whiteboard = new HandlerWhiteboard(context);
