@@ -96,6 +96,20 @@ class ModulePathTest {
         echoThrough("ServeHandlers");
     }
 
+    @Test
+    void theEmbeddingProgramFromTheReadmeRunsOnTheModulePath() throws Exception {
+        Process p = module("Embedding").redirectErrorStream(false)
+                .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(30, TimeUnit.SECONDS), "Embedding did not end");
+        assertEquals(0, p.exitValue(), out);
+        assertTrue(out.matches("listening on port \\d+\n"
+                + "reply: Hello, WebSocket!\n"
+                + "sessions: 1\n"
+                + "after removeWebSocket: HTTP 404\n"
+                + "stopped: running=false\n"), out);
+    }
+
     private void echoThrough(String serverMain) throws Exception {
         Process server = module(serverMain, "127.0.0.1", "0").start();
         try {
