@@ -13,4 +13,6 @@ module io.switchboard.websocket {
     exports io.switchboard.websocket;
 
     uses io.switchboard.api.spi.Transport;
+
+    provides io.switchboard.api.Topics with io.switchboard.websocket.internal.TopicHub;
 }

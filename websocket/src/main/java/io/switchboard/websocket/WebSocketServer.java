@@ -4,6 +4,7 @@ import io.switchboard.api.CloseStatus;
 import io.switchboard.api.Headers;
 import io.switchboard.api.HttpHandler;
 import io.switchboard.api.SubProtocolSelector;
+import io.switchboard.api.Topics;
 import io.switchboard.api.WebSocketHandler;
 import io.switchboard.api.spi.Connection;
 import io.switchboard.api.spi.Listener;
@@ -23,6 +24,7 @@ import io.switchboard.websocket.internal.ServerHandshake;
 import io.switchboard.websocket.internal.ServerHandshake.Rejection;
 import io.switchboard.websocket.internal.ServerHandshake.RequestLine;
 import io.switchboard.websocket.internal.Timer;
+import io.switchboard.websocket.internal.TopicHub;
 import io.switchboard.websocket.internal.UpgradeRequest;
 import io.switchboard.websocket.internal.WebSocketSession;
 import java.io.BufferedInputStream;
@@ -311,6 +313,14 @@ public final class WebSocketServer {
     /** Connections being served (handshaking or in a session); for leak checks in tests. */
     int activeConnections() {
         return connectionThreads.size();
+    }
+
+    /**
+     * The topics of this process, for broadcast: shared by every server in it (and by client
+     * sessions subscribed to them). Inside a framework, the same object is the {@link Topics} service.
+     */
+    public Topics topics() {
+        return TopicHub.shared();
     }
 
     /** The number of open WebSocket sessions. */

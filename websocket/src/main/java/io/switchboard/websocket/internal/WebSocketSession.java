@@ -99,6 +99,8 @@ public final class WebSocketSession implements WebSocket, FrameReader.Callback {
     /** The close timeout left to bound another thread's read; cancelled on termination. */
     private volatile ScheduledFuture<?> closeDeadline;
     private final Runnable onTerminated;
+    /** Actions of {@link #whenTerminated}; each is removed by whoever runs it, so it runs once. */
+    private final java.util.Queue<Runnable> terminationActions = new java.util.concurrent.ConcurrentLinkedQueue<>();
 
     /**
      * @param input the connection's input, buffered; it may already hold bytes read past the
@@ -287,6 +289,58 @@ public final class WebSocketSession implements WebSocket, FrameReader.Callback {
             return false;
         } finally {
             writeDeadline = 0;
+        }
+    }
+
+    /**
+     * Topic delivery: writes {@code frame}, encoded once for every server session (and compressed
+     * once for those that deflate), under the same budget, slow-peer policy, lock and write
+     * deadline as a send. A client masks each frame with a key of its own, so it encodes the
+     * payload itself (as must a session that compresses with context takeover).
+     */
+    public boolean sendShared(SharedFrame frame) {
+        if (isClient) {
+            return sendFrame(frame.opcode(), frame.payload(), 0, frame.length());
+        }
+        byte[] encoded = frame.encoded(deflate);
+        int length = frame.length();
+        if (closeSent || terminated.get() || !reserve(length)) {
+            return false;
+        }
+        boolean writing = false;
+        writeLock.lock();
+        try {
+            if (closeSent || terminated.get() || Thread.currentThread().isInterrupted()) {
+                return false;
+            }
+            budget.startWriting(length);
+            writing = true;
+            armWriteDeadline();
+            writePendingPong();
+            connection.output().write(encoded);
+            connection.output().flush();
+            return true;
+        } catch (IOException e) {
+            LOG.log(Level.DEBUG, "{0}: write failed: {1}", this, e.toString());
+            terminate();
+            return false;
+        } finally {
+            writeDeadline = 0;
+            writeLock.unlock();
+            budget.release(length, writing);
+        }
+    }
+
+    /** The outbound budget in bytes: how much a topic may queue for this session. */
+    public long outboundBudget() {
+        return config.outboundBudget();
+    }
+
+    /** Runs {@code action} once when the transport is released, at once if it already was (topics leave). */
+    public void whenTerminated(Runnable action) {
+        terminationActions.add(action);
+        if (terminated.get() && terminationActions.remove(action)) {
+            action.run();
         }
     }
 
@@ -526,6 +580,9 @@ public final class WebSocketSession implements WebSocket, FrameReader.Callback {
             reader.release();
             budget.wakeAll();
             onTerminated.run();
+            for (Runnable action; (action = terminationActions.poll()) != null; ) {
+                action.run();
+            }
         }
     }
 

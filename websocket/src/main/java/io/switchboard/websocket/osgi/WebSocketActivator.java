@@ -45,6 +45,7 @@ public final class WebSocketActivator implements BundleActivator {
 
     private ServiceTracker<WebSocketHandler, WebSocketHandler> handlers;
     private ServiceTracker<HttpHandler, HttpHandler> httpHandlers;
+    private TopicsService topics;
     /** One tracker per kind of transport: plain TCP, and TLS. */
     private final List<ServiceTracker<Transport, Transport>> transports = new ArrayList<>();
 
@@ -78,6 +79,7 @@ public final class WebSocketActivator implements BundleActivator {
                 v -> b.maxHandshakesPerSecondPerAddress(Integer.parseInt(v)));
         WebSocketOptions options = b.build();
 
+        topics = new TopicsService(context);
         HandlerWhiteboard whiteboard = new HandlerWhiteboard(context);
         handlers = new ServiceTracker<>(context, WebSocketHandler.class, whiteboard);
         handlers.open();
@@ -112,6 +114,7 @@ public final class WebSocketActivator implements BundleActivator {
         transports.clear();
         handlers.close();
         httpHandlers.close();
+        topics.close();
     }
 
     private static String property(BundleContext context, String name, String fallback) {
