@@ -4,10 +4,12 @@ import io.switchboard.api.spi.Connection;
 import io.switchboard.api.spi.ConnectionHandler;
 import io.switchboard.api.spi.Listener;
 import io.switchboard.api.spi.Transport;
+import io.switchboard.api.spi.Tunnel;
 import io.switchboard.tls.internal.Certificates;
 import io.switchboard.tls.internal.KeyMaterial;
 import io.switchboard.tls.internal.TlsConnector;
 import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.nio.file.Path;
 import java.security.cert.X509Certificate;
@@ -71,6 +73,20 @@ public final class TlsClient implements Transport {
     @Override
     public Connection connect(SocketAddress address, Duration timeout) throws IOException {
         return connector.connect(address, timeout);
+    }
+
+    /**
+     * Connects to {@code proxy}, opens {@code tunnel} to {@code target} through it, and
+     * completes the TLS handshake with {@code target} over the tunnel: SNI, the certificate
+     * check and the host-name check are for the target, as for a direct connection.
+     *
+     * @throws javax.net.ssl.SSLException if the handshake fails
+     * @throws java.net.SocketTimeoutException if the connect or the handshake timed out
+     */
+    @Override
+    public Connection connect(SocketAddress proxy, InetSocketAddress target, Tunnel tunnel, Duration timeout)
+            throws IOException {
+        return connector.connect(proxy, target, tunnel, timeout);
     }
 
     /** Always throws: a client transport does not listen; use {@link TlsServer}. */

@@ -53,6 +53,19 @@ public final class ConnectResult {
         TLS_HOSTNAME_MISMATCH,
         /** The server refused the client certificate, or required one the client did not send. */
         TLS_CLIENT_CERT_REJECTED,
+        /** The HTTP proxy refused the TCP connection. */
+        PROXY_REFUSED,
+        /**
+         * The HTTP proxy answered {@code CONNECT} with 407 (or 401): it wants credentials, or
+         * refused those sent; its challenge is in {@link #headers()} ({@code Proxy-Authenticate}).
+         */
+        PROXY_AUTH_REQUIRED,
+        /**
+         * The HTTP proxy answered {@code CONNECT} with a status other than 2xx and 407, e.g. 403
+         * (port not allowed) or 502 (the server is unreachable from the proxy); see {@link
+         * #httpStatus()}.
+         */
+        PROXY_REJECTED,
     }
 
     /** How the JDK words an alert from the peer, e.g. "(bad_certificate) Received fatal alert: bad_certificate". */
@@ -124,12 +137,15 @@ public final class ConnectResult {
         return message;
     }
 
-    /** The HTTP status of the server's response, or 0 if none was read. */
+    /**
+     * The HTTP status of the server's response, or of the proxy's answer to {@code CONNECT} for
+     * the proxy outcomes; 0 if none was read.
+     */
     public int httpStatus() {
         return httpStatus;
     }
 
-    /** The header fields of the server's response; empty if none was read. */
+    /** The header fields of that response (server's or proxy's); empty if none was read. */
     public Headers headers() {
         return headers;
     }

@@ -10,6 +10,7 @@ import io.switchboard.api.spi.Transport;
 import io.switchboard.websocket.ConnectResult.Outcome;
 import io.switchboard.websocket.internal.ClientHandshake;
 import io.switchboard.websocket.internal.ClientHandshake.Url;
+import io.switchboard.websocket.internal.HttpConnectTunnel.Credentials;
 import io.switchboard.websocket.internal.HttpHead;
 import io.switchboard.websocket.internal.InboundMemory;
 import io.switchboard.websocket.internal.HttpHead.HttpException;
@@ -22,10 +23,8 @@ import java.io.BufferedInputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.ConnectException;
 import java.net.InetSocketAddress;
-import java.net.SocketAddress;
-import java.net.UnixDomainSocketAddress;
+import java.net.ProxySelector;
 import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.nio.ByteBuffer;
@@ -56,6 +55,10 @@ import javax.net.ssl.SSLException;
  * server against the JDK's default trust store and the URL's host name). TLS failures have
  * outcomes of their own, e.g. {@link Outcome#TLS_UNTRUSTED}.
  *
+ * <p>The client connects through an HTTP proxy when {@link java.net.ProxySelector#getDefault()}
+ * (or the selector or proxy given to the {@linkplain #builder(String) builder}) names one for
+ * the server: see {@link Builder} for how it is chosen.
+ *
  * <p>An invalid URL does not throw: the client is {@linkplain #isValid() invalid} and {@link
  * #connect()} reports {@link Outcome#INVALID_URL} with the reason. Before a successful
  * {@code connect()} and after the connection ends, {@link #read()} returns null and the
@@ -78,29 +81,48 @@ public final class WebSocketClient implements WebSocket {
     private final SecureRandom random = new SecureRandom();
     private final ReentrantLock connectLock = new ReentrantLock();
     private Transport transport;
+    /** The proxy selector given to the builder; null: {@link ProxySelector#getDefault()} at each connect. */
+    private final ProxySelector proxies;
+    private final Optional<Credentials> proxyCredentials;
     /** The current connection, replaced by each successful connect(); null before the first. */
     private volatile WebSocketSession session;
 
     /** A client for {@code url} ({@code ws://} or {@code wss://host[:port]/path[?query]}). */
     public WebSocketClient(String url) {
-        this(url, Headers.empty());
+        this(builder(url));
     }
 
     /** A client for {@code url} sending {@code headers} with the upgrade request. */
     public WebSocketClient(String url, Map<String, String> headers) {
-        this(url, headersOf(headers));
+        this(builder(url).headers(headers));
     }
 
     /** A client for {@code url} sending {@code headers} with the upgrade request. */
     public WebSocketClient(String url, Headers headers) {
-        this(url, headers, WebSocketOptions.defaults());
+        this(builder(url).headers(headers));
     }
 
     /** A client with {@code options}, over the transport found through ServiceLoader. */
     public WebSocketClient(String url, Headers headers, WebSocketOptions options) {
-        this.url = Objects.requireNonNull(url, "url");
-        this.headers = Objects.requireNonNull(headers, "headers");
-        this.options = Objects.requireNonNull(options, "options");
+        this(builder(url).headers(headers).options(options));
+    }
+
+    /**
+     * A client with {@code options} over {@code transport}, which must be {@linkplain
+     * Transport#isSecure() secure} for a {@code wss://} URL and plain for {@code ws://} (else
+     * {@link #connect()} reports {@link Outcome#INVALID_URL}).
+     */
+    public WebSocketClient(String url, Headers headers, WebSocketOptions options, Transport transport) {
+        this(builder(url).headers(headers).options(options).transport(transport));
+    }
+
+    private WebSocketClient(Builder builder) {
+        this.url = builder.url;
+        this.headers = builder.headers;
+        this.options = builder.options;
+        this.transport = builder.transport;
+        this.proxies = builder.proxies;
+        this.proxyCredentials = builder.proxyCredentials;
         Url p = null;
         String reason = null;
         try {
@@ -113,13 +135,11 @@ public final class WebSocketClient implements WebSocket {
     }
 
     /**
-     * A client with {@code options} over {@code transport}, which must be {@linkplain
-     * Transport#isSecure() secure} for a {@code wss://} URL and plain for {@code ws://} (else
-     * {@link #connect()} reports {@link Outcome#INVALID_URL}).
+     * A builder for a client of {@code url}, for the settings the constructors do not take:
+     * the proxy, say. Without further calls it builds what {@code new WebSocketClient(url)} does.
      */
-    public WebSocketClient(String url, Headers headers, WebSocketOptions options, Transport transport) {
-        this(url, headers, options);
-        this.transport = Objects.requireNonNull(transport, "transport");
+    public static Builder builder(String url) {
+        return new Builder(url);
     }
 
     private static Headers headersOf(Map<String, String> map) {
@@ -160,28 +180,11 @@ public final class WebSocketClient implements WebSocket {
                 return ConnectResult.failed(Outcome.INVALID_URL, url + " needs a " + (parsed.secure() ? "secure" : "plain")
                         + " transport, but " + transport + " is " + (transport.isSecure() ? "secure" : "plain"));
             }
-            SocketAddress address;
-            if (options.unixSocket().isPresent()) {
-                address = UnixDomainSocketAddress.of(options.unixSocket().get());
-            } else {
-                InetSocketAddress inet = new InetSocketAddress(parsed.host(), parsed.port());
-                if (inet.isUnresolved()) {
-                    return ConnectResult.failed(Outcome.UNKNOWN_HOST, "cannot resolve host " + parsed.host());
-                }
-                address = inet;
-            }
             Connection connection;
             try {
-                connection = transport.connect(address, options.connectTimeout());
-            } catch (ConnectException e) {
-                return ConnectResult.failed(Outcome.REFUSED, "connection refused by " + address + ": " + e.getMessage());
-            } catch (SocketTimeoutException e) {
-                return ConnectResult.failed(Outcome.TIMEOUT, "no connection to " + address + " within its timeout: "
-                        + e.getMessage());
-            } catch (SSLException e) {
-                return ConnectResult.tlsFailed(e, address.toString());
-            } catch (IOException e) {
-                return ConnectResult.failed(Outcome.IO_ERROR, "cannot connect to " + address + ": " + e);
+                connection = new ConnectionOpener(parsed, options, transport, proxies, proxyCredentials).open();
+            } catch (ConnectionOpener.NotConnected e) {
+                return e.result();
             }
             ConnectResult result = handshake(connection);
             if (!result.isConnected()) {
@@ -337,5 +340,102 @@ public final class WebSocketClient implements WebSocket {
     @Override
     public String toString() {
         return "WebSocketClient[" + url + "]";
+    }
+
+    /**
+     * Settings of a {@link WebSocketClient}; not thread-safe, {@link #build()} may be called
+     * repeatedly.
+     *
+     * <h2>Proxies</h2>
+     * By default each {@link WebSocketClient#connect()} asks {@link ProxySelector#getDefault()}
+     * about {@code http://host:port} for a {@code ws://} URL and {@code https://host:port} for
+     * {@code wss://} (as the JDK's WebSocket client does): the JDK's default selector answers
+     * from the {@code http.proxyHost}/{@code http.proxyPort} and {@code https.proxyHost}/{@code
+     * https.proxyPort} system properties, and connects directly to hosts matching {@code
+     * http.nonProxyHosts} (by default {@code localhost}, {@code 127.*}, {@code [::1]}). The first
+     * HTTP proxy in the selector's answer is used; SOCKS proxies are skipped (a list of SOCKS
+     * proxies only means a direct connection). Through a proxy the client asks for an HTTP
+     * {@code CONNECT} tunnel to the server, whose name the proxy resolves, then speaks WebSocket
+     * ({@code ws://}) or TLS and WebSocket ({@code wss://}) through it: SNI and certificate
+     * checks are for the server, never the proxy. A Unix-socket client never uses a proxy.
+     */
+    public static final class Builder {
+        private final String url;
+        private Headers headers = Headers.empty();
+        private WebSocketOptions options = WebSocketOptions.defaults();
+        private Transport transport;
+        private ProxySelector proxies;
+        private Optional<Credentials> proxyCredentials = Optional.empty();
+
+        private Builder(String url) {
+            this.url = Objects.requireNonNull(url, "url");
+        }
+
+        /** Header fields sent with the upgrade request; default none. */
+        public Builder headers(Headers headers) {
+            this.headers = Objects.requireNonNull(headers, "headers");
+            return this;
+        }
+
+        /** Header fields sent with the upgrade request; default none. */
+        public Builder headers(Map<String, String> headers) {
+            return headers(headersOf(headers));
+        }
+
+        /** The client's options (timeouts, sizes, compression, ...); default {@link WebSocketOptions#defaults()}. */
+        public Builder options(WebSocketOptions options) {
+            this.options = Objects.requireNonNull(options, "options");
+            return this;
+        }
+
+        /**
+         * The transport, which must be {@linkplain Transport#isSecure() secure} for a {@code
+         * wss://} URL and plain for {@code ws://}; default: the one found through {@code
+         * ServiceLoader} (or the framework's transport services).
+         */
+        public Builder transport(Transport transport) {
+            this.transport = Objects.requireNonNull(transport, "transport");
+            return this;
+        }
+
+        /** Chooses proxies with {@code selector} instead of {@link ProxySelector#getDefault()}. */
+        public Builder proxy(ProxySelector selector) {
+            this.proxies = Objects.requireNonNull(selector, "selector");
+            return this;
+        }
+
+        /** Always connects through the HTTP proxy at {@code proxy} (may be unresolved: resolved at connect). */
+        public Builder proxy(InetSocketAddress proxy) {
+            return proxy(ProxySelector.of(Objects.requireNonNull(proxy, "proxy")));
+        }
+
+        /** Always connects through the HTTP proxy at {@code host}:{@code port}. */
+        public Builder proxy(String host, int port) {
+            return proxy(InetSocketAddress.createUnresolved(host, port));
+        }
+
+        /** Always connects directly, whatever {@link ProxySelector#getDefault()} says. */
+        public Builder noProxy() {
+            return proxy(ProxySelector.of(null));
+        }
+
+        /**
+         * Sends {@code Proxy-Authorization: Basic} (RFC 7617) with these credentials in every
+         * {@code CONNECT} request, to whichever proxy is chosen. Without them a proxy that wants
+         * credentials fails {@code connect()} with {@link Outcome#PROXY_AUTH_REQUIRED}, as do
+         * credentials it refuses.
+         *
+         * @throws IllegalArgumentException if {@code user} contains a colon, or either contains
+         *     a control character
+         */
+        public Builder proxyCredentials(String user, String password) {
+            this.proxyCredentials = Optional.of(new Credentials(user, password));
+            return this;
+        }
+
+        /** The client; an invalid URL does not throw here (see {@link WebSocketClient#isValid()}). */
+        public WebSocketClient build() {
+            return new WebSocketClient(this);
+        }
     }
 }

@@ -1,6 +1,7 @@
 package io.switchboard.api.spi;
 
 import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.time.Duration;
 
@@ -31,6 +32,38 @@ public interface Transport {
      * @throws IOException for any other failure
      */
     Connection connect(SocketAddress address, Duration timeout) throws IOException;
+
+    /**
+     * Connects to {@code target} through a proxy: connects to {@code proxy} within {@code
+     * timeout}, lets {@code tunnel} open the way to {@code target} over that connection, then
+     * speaks this transport's own protocol with {@code target} over it. A secure transport runs
+     * its TLS handshake with the target, sending the target's name (SNI) and verifying the
+     * target's certificate, never the proxy's.
+     *
+     * <p>The default suits a plain transport: {@link #connect(SocketAddress, Duration)} to the
+     * proxy, then the tunnel. A secure transport must override it; by default it throws
+     * UnsupportedOperationException.
+     *
+     * @param target the host name (or address literal) and port the tunnel leads to; may be
+     *     unresolved, the proxy resolves it
+     * @throws java.net.ConnectException if the proxy refused the connection
+     * @throws java.net.SocketTimeoutException if the connect, the tunnel or the handshake timed out
+     * @throws IOException for any other failure; the connection is closed
+     */
+    default Connection connect(SocketAddress proxy, InetSocketAddress target, Tunnel tunnel, Duration timeout)
+            throws IOException {
+        if (isSecure()) {
+            throw new UnsupportedOperationException(this + " cannot connect through a proxy");
+        }
+        Connection connection = connect(proxy, timeout);
+        try {
+            tunnel.open(connection);
+        } catch (IOException | RuntimeException e) {
+            connection.close();
+            throw e;
+        }
+        return connection;
+    }
 
     /**
      * Whether this transport encrypts (TLS): its connections are {@linkplain

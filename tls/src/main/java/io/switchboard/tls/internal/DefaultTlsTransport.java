@@ -4,8 +4,10 @@ import io.switchboard.api.spi.Connection;
 import io.switchboard.api.spi.ConnectionHandler;
 import io.switchboard.api.spi.Listener;
 import io.switchboard.api.spi.Transport;
+import io.switchboard.api.spi.Tunnel;
 import io.switchboard.tls.TlsClient;
 import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.time.Duration;
 
@@ -35,6 +37,12 @@ public final class DefaultTlsTransport implements Transport {
     @Override
     public Connection connect(SocketAddress address, Duration timeout) throws IOException {
         return Holder.CLIENT.connect(address, timeout);
+    }
+
+    @Override
+    public Connection connect(SocketAddress proxy, InetSocketAddress target, Tunnel tunnel, Duration timeout)
+            throws IOException {
+        return Holder.CLIENT.connect(proxy, target, tunnel, timeout);
     }
 
     @Override

@@ -2,7 +2,11 @@ package io.switchboard.tls.internal;
 
 import io.switchboard.api.spi.ClientCertificateRefusedException;
 import io.switchboard.api.spi.Connection;
+import io.switchboard.api.spi.Tunnel;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketAddress;
@@ -29,8 +33,8 @@ import javax.net.ssl.X509ExtendedKeyManager;
 import javax.net.ssl.X509TrustManager;
 
 /**
- * Opens client TLS connections: TCP connect, then the handshake on the calling thread with SNI
- * for host names and, when host-name verification is on, endpoint identification ("HTTPS",
+ * Opens client TLS connections: TCP connect (directly, or to a proxy and through the tunnel it
+ * opens), then the handshake on the calling thread with SNI for host names and, when host-name verification is on, endpoint identification ("HTTPS",
  * RFC 2818 / RFC 6125) against the host string of the address. Immutable and thread-safe.
  */
 public final class TlsConnector {
@@ -82,47 +86,137 @@ public final class TlsConnector {
      * @throws javax.net.ssl.SSLException if the handshake fails (untrusted, wrong name, ...)
      */
     public Connection connect(SocketAddress address, Duration timeout) throws IOException {
+        InetSocketAddress inet = tcpAddress(address);
+        Socket raw = new Socket();
+        try {
+            raw.connect(inet, millis(timeout));
+            raw.setTcpNoDelay(true);
+            return secure(raw, inet);
+        } catch (IOException | RuntimeException e) {
+            raw.close();
+            throw e;
+        }
+    }
+
+    /**
+     * Connects to {@code proxy} within {@code timeout}, lets {@code tunnel} open the way to
+     * {@code target} over the plain TCP connection, then completes the TLS handshake with
+     * {@code target}: SNI and host-name verification name the target, never the proxy.
+     *
+     * @throws javax.net.ssl.SSLException if the handshake fails (untrusted, wrong name, ...)
+     */
+    public Connection connect(SocketAddress proxy, InetSocketAddress target, Tunnel tunnel, Duration timeout)
+            throws IOException {
+        InetSocketAddress inet = tcpAddress(proxy);
+        Socket raw = new Socket();
+        try {
+            raw.connect(inet, millis(timeout));
+            raw.setTcpNoDelay(true);
+            tunnel.open(new TcpConnection(raw));
+            return secure(raw, target);
+        } catch (IOException | RuntimeException e) {
+            raw.close();
+            throw e;
+        }
+    }
+
+    private static InetSocketAddress tcpAddress(SocketAddress address) throws SocketException {
         if (!(address instanceof InetSocketAddress inet)) {
             // SSLSocket runs over TCP only (a Unix-domain socket has no java.net.Socket to layer on).
             throw new SocketException("TLS needs a TCP address (host and port), not " + address);
         }
-        Socket raw = new Socket();
-        try {
-            raw.connect(inet, Math.toIntExact(Math.min(timeout.toMillis(), Integer.MAX_VALUE)));
-            raw.setTcpNoDelay(true);
-            String host = inet.getHostString();
-            SSLSocket socket = (SSLSocket) factory.createSocket(raw, host, inet.getPort(), false);
-            SSLParameters parameters = socket.getSSLParameters();
-            parameters.setProtocols(config.protocols().toArray(String[]::new));
-            if (!config.cipherSuites().isEmpty()) {
-                parameters.setCipherSuites(config.cipherSuites().toArray(String[]::new));
-            }
-            if (!isAddressLiteral(host)) {
-                try {
-                    parameters.setServerNames(List.of(new SNIHostName(host)));
-                } catch (IllegalArgumentException notAHostName) {
-                    // RFC 6066 §3 allows only DNS host names; send none for anything else.
-                }
-            }
-            if (config.verifyHostName()) {
-                parameters.setEndpointIdentificationAlgorithm("HTTPS");
-            }
-            socket.setSSLParameters(parameters);
+        return inet;
+    }
+
+    private static int millis(Duration timeout) {
+        return Math.toIntExact(Math.min(timeout.toMillis(), Integer.MAX_VALUE));
+    }
+
+    /** The TLS handshake over the connected {@code raw} socket with the server {@code peer} names. */
+    private Connection secure(Socket raw, InetSocketAddress peer) throws IOException {
+        String host = peer.getHostString();
+        SSLSocket socket = (SSLSocket) factory.createSocket(raw, host, peer.getPort(), false);
+        SSLParameters parameters = socket.getSSLParameters();
+        parameters.setProtocols(config.protocols().toArray(String[]::new));
+        if (!config.cipherSuites().isEmpty()) {
+            parameters.setCipherSuites(config.cipherSuites().toArray(String[]::new));
+        }
+        if (!isAddressLiteral(host)) {
             try {
-                Handshakes.complete(socket, raw, config.handshakeTimeout());
-            } catch (SSLException e) {
-                if (askedForCertificate.remove(socket) && String.valueOf(e.getMessage()).contains("Received fatal alert")) {
-                    throw new ClientCertificateRefusedException(inet + " asked for a client certificate, none is "
-                            + "configured, and it ended the handshake: " + e.getMessage(), e);
-                }
-                throw e;
-            } finally {
-                askedForCertificate.remove(socket);
+                parameters.setServerNames(List.of(new SNIHostName(host)));
+            } catch (IllegalArgumentException notAHostName) {
+                // RFC 6066 §3 allows only DNS host names; send none for anything else.
             }
-            return new TlsConnection(socket, raw);
-        } catch (IOException | RuntimeException e) {
-            raw.close();
+        }
+        if (config.verifyHostName()) {
+            parameters.setEndpointIdentificationAlgorithm("HTTPS");
+        }
+        socket.setSSLParameters(parameters);
+        try {
+            Handshakes.complete(socket, raw, config.handshakeTimeout());
+        } catch (SSLException e) {
+            if (askedForCertificate.remove(socket) && String.valueOf(e.getMessage()).contains("Received fatal alert")) {
+                throw new ClientCertificateRefusedException(peer + " asked for a client certificate, none is "
+                        + "configured, and it ended the handshake: " + e.getMessage(), e);
+            }
             throw e;
+        } finally {
+            askedForCertificate.remove(socket);
+        }
+        return new TlsConnection(socket, raw);
+    }
+
+    /**
+     * The plain TCP connection to a proxy, for the tunnel's request and answer before TLS starts
+     * over the same socket. Closing it closes the socket. Thread-safe as the socket is.
+     */
+    private record TcpConnection(Socket socket) implements Connection {
+
+        @Override
+        public InputStream input() {
+            try {
+                return socket.getInputStream();
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+
+        @Override
+        public OutputStream output() {
+            try {
+                return socket.getOutputStream();
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+
+        @Override
+        public SocketAddress remoteAddress() {
+            return socket.getRemoteSocketAddress();
+        }
+
+        @Override
+        public SocketAddress localAddress() {
+            return socket.getLocalSocketAddress();
+        }
+
+        @Override
+        public void readTimeout(Duration timeout) throws IOException {
+            socket.setSoTimeout(millis(timeout));
+        }
+
+        @Override
+        public void shutdownOutput() throws IOException {
+            socket.shutdownOutput();
+        }
+
+        @Override
+        public void close() {
+            try {
+                socket.close();
+            } catch (IOException ignored) {
+                // released either way
+            }
         }
     }
 
