@@ -57,7 +57,17 @@ public final class TlsListener implements Listener {
                 }
                 continue;
             }
-            connectionThreads.newThread(() -> serve(socket)).start();
+            try {
+                connectionThreads.newThread(() -> serve(socket)).start();
+            } catch (RuntimeException | Error e) {
+                // Out of memory, say: drop this one connection, back off, and keep accepting.
+                try {
+                    socket.close();
+                } catch (IOException ignored) {
+                    // unusable either way
+                }
+                failures.failed(new IOException("could not start a connection thread", e));
+            }
         }
     }
 

@@ -59,7 +59,13 @@ final class TcpListener implements Listener {
                 closeQuietly(socket);
                 continue;
             }
-            connectionThreads.newThread(() -> serve(connection)).start();
+            try {
+                connectionThreads.newThread(() -> serve(connection)).start();
+            } catch (RuntimeException | Error e) {
+                // Out of memory, say: drop this one connection, back off, and keep accepting.
+                connection.close();
+                failures.failed(new IOException("could not start a connection thread", e));
+            }
         }
     }
 

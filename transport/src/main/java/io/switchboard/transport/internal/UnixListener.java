@@ -120,6 +120,10 @@ final class UnixListener implements Listener {
                 }).start();
             } catch (IOException e) {
                 closeQuietly(channel);
+            } catch (RuntimeException | Error e) {
+                // Out of memory, say: drop this one connection, back off, and keep accepting.
+                closeQuietly(channel);
+                failures.failed(new IOException("could not start a connection thread", e));
             }
         }
     }
