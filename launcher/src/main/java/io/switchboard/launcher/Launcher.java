@@ -39,9 +39,23 @@ import sun.misc.Signal;
 public final class Launcher {
 
     private static final System.Logger LOG = System.getLogger(Launcher.class.getName());
-    /** The core bundles inside the jar, in start order. */
-    static final List<String> CORE_BUNDLES = List.of("switchboard-api.jar", "switchboard-transport.jar",
+    /** Switchboard's own bundles inside the jar, in start order. */
+    static final List<String> SWITCHBOARD_BUNDLES = List.of("switchboard-api.jar", "switchboard-transport.jar",
             "switchboard-tls.jar", "switchboard-websocket.jar", "switchboard-handlers-echo.jar");
+    /**
+     * The platform for handler bundles, inside the jar too: Declarative Services (Felix SCR and
+     * the OSGi APIs it needs), Configuration Admin, and FileInstall, which feeds the deploy
+     * folder's {@code .cfg} and {@code .config} files to Configuration Admin (the jars there
+     * are {@link DeployDirectory}'s).
+     */
+    static final List<String> PLATFORM_BUNDLES = List.of("org.osgi.util.function.jar", "org.osgi.util.promise.jar",
+            "org.osgi.service.component.jar", "org.apache.felix.configadmin.jar", "org.apache.felix.scr.jar",
+            "org.apache.felix.fileinstall.jar");
+    /** Every bundle inside the jar, in start order. */
+    static final List<String> CORE_BUNDLES = java.util.stream.Stream.concat(SWITCHBOARD_BUNDLES.stream(),
+            PLATFORM_BUNDLES.stream()).toList();
+    /** The java.util.logging logger FileInstall logs to (with {@code felix.fileinstall.log.default=jul}). */
+    private static final Logger FILEINSTALL_LOG = Logger.getLogger("fileinstall");
     private static final String SERVER_FILTER = "(objectClass=io.switchboard.websocket.WebSocketServer)";
     private static final long START_TIMEOUT_SECONDS = 15;
     private static final long STOP_TIMEOUT_SECONDS = 15;
@@ -111,6 +125,8 @@ public final class Launcher {
         properties.put(Constants.FRAMEWORK_STORAGE, config.cache().toAbsolutePath().toString());
         properties.put(Constants.FRAMEWORK_STORAGE_CLEAN, Constants.FRAMEWORK_STORAGE_CLEAN_ONFIRSTINIT);
         properties.put("felix.log.level", "1");
+        properties.putAll(configFileProperties(deploy));
+        FILEINSTALL_LOG.setFilter(LogFormat.FOLD_THROWN);
         FrameworkFactory factory = ServiceLoader.load(FrameworkFactory.class).findFirst()
                 .orElseThrow(() -> new IllegalStateException("no OSGi framework inside launcher.jar"));
         framework = factory.newFramework(properties);
@@ -180,6 +196,23 @@ public final class Launcher {
         scanner.start();
 
         return "Switchboard ready: " + String.join(", ", urls) + " (deploy folder " + deploy + ")";
+    }
+
+    /**
+     * FileInstall's settings: it watches only the config files of the deploy folder, polling
+     * as often as the jars are scanned, never writes configurations back into the files, and
+     * logs through java.util.logging like the rest of the launcher.
+     */
+    Map<String, String> configFileProperties(Path deploy) {
+        return Map.of(
+                "felix.fileinstall.dir", deploy.toString(),
+                "felix.fileinstall.filter", ".*\\.(cfg|config)",
+                "felix.fileinstall.poll", String.valueOf(Math.max(1, config.scanInterval().toMillis())),
+                "felix.fileinstall.noInitialDelay", "true",
+                "felix.fileinstall.disableNio2", "true",
+                "felix.fileinstall.enableConfigSave", "false",
+                "felix.fileinstall.log.default", "jul",
+                "felix.fileinstall.log.level", "3");
     }
 
     /** The message of the innermost cause: the one that names the file or setting at fault. */

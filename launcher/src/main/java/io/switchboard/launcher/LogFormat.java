@@ -5,6 +5,7 @@ import java.io.StringWriter;
 import java.time.LocalDateTime;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
+import java.util.logging.Filter;
 import java.util.logging.Formatter;
 import java.util.logging.Level;
 import java.util.logging.LogRecord;
@@ -16,6 +17,20 @@ import java.util.logging.LogRecord;
  * Thread-safe.
  */
 final class LogFormat extends Formatter {
+
+    /**
+     * For loggers of code that is not ours (FileInstall) and logs an exception with every
+     * failure: the exception's messages are folded into the line and the stack trace dropped,
+     * so one failure is one line.
+     */
+    static final Filter FOLD_THROWN = record -> {
+        Throwable thrown = record.getThrown();
+        if (thrown != null) {
+            record.setMessage(record.getMessage() + ": " + DeployDirectory.oneLine(thrown));
+            record.setThrown(null);
+        }
+        return true;
+    };
 
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss");
 

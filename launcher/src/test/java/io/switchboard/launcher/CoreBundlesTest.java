@@ -17,13 +17,13 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.FieldSource;
 
 /**
- * Every core bundle carried in launcher.jar is both a JPMS module and an OSGi bundle that say
+ * Every Switchboard bundle carried in launcher.jar is both a JPMS module and an OSGi bundle that say
  * the same thing: symbolic name = module name, exported packages = module exports, each export
  * versioned, and no implementation package exported.
  */
 class CoreBundlesTest {
 
-    static final java.util.List<String> BUNDLES = Launcher.CORE_BUNDLES;
+    static final java.util.List<String> BUNDLES = Launcher.SWITCHBOARD_BUNDLES;
 
     private static Path jar(String name) {
         return Path.of("target", "classes", "bundles", name);

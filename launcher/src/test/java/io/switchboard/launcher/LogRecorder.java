@@ -28,7 +28,12 @@ final class LogRecorder extends Handler implements AutoCloseable {
     }
 
     static LogRecorder of(Class<?> type) {
-        LogRecorder recorder = new LogRecorder(Logger.getLogger(type.getName()));
+        return of(type.getName());
+    }
+
+    /** Records the logger named {@code name} (e.g. {@code "fileinstall"}). */
+    static LogRecorder of(String name) {
+        LogRecorder recorder = new LogRecorder(Logger.getLogger(name));
         recorder.logger.addHandler(recorder);
         return recorder;
     }

@@ -146,7 +146,7 @@ final class TestBundles {
             List<String> imports = new ArrayList<>(List.of("io.switchboard.api;version=\"[1.0,2)\"", "org.osgi.framework"));
             imports.addAll(extraImports);
             main.putValue("Import-Package", String.join(",", imports));
-            return jar(manifest, compile(source()));
+            return jar(manifest, compile("Activator", source()));
         }
 
         /** Writes the bundle to {@code file} in one go (through a sibling .tmp file and a rename). */
@@ -210,6 +210,120 @@ final class TestBundles {
         }
     }
 
+    /**
+     * A Declarative Services handler bundle: one class, {@code testhandler.Greeter}, with the
+     * component description bnd would generate from {@code @Component(configurationPid = pid,
+     * property = "switchboard.websocket.path=/g")}. It answers every text with its configuration's
+     * {@code greeting} property, a colon and the text ({@code "hello:" + text}), or with the
+     * default {@code "ds:"} prefix when the configuration has none, and takes a new
+     * configuration without being restarted (its {@code modified} method).
+     */
+    static Component component(String symbolicName) {
+        return new Component(symbolicName);
+    }
+
+    /** A DS handler bundle under construction; every setter returns this. */
+    static final class Component {
+        private final String symbolicName;
+        private String version = "1.0.0";
+        private String pid = "test.greeter";
+        private final Map<String, String> properties = new java.util.LinkedHashMap<>();
+
+        private Component(String symbolicName) {
+            this.symbolicName = symbolicName;
+            properties.put("switchboard.websocket.path", "/g");
+        }
+
+        Component version(String v) {
+            version = v;
+            return this;
+        }
+
+        /** The component's name and configuration PID (a {@code PID.cfg} file configures it). */
+        Component pid(String p) {
+            pid = p;
+            return this;
+        }
+
+        /** Adds (or replaces) a component property, which becomes a service property. */
+        Component property(String name, String value) {
+            properties.put(name, value);
+            return this;
+        }
+
+        byte[] bytes() {
+            Manifest manifest = new Manifest();
+            Attributes main = manifest.getMainAttributes();
+            main.put(Attributes.Name.MANIFEST_VERSION, "1.0");
+            main.putValue("Bundle-ManifestVersion", "2");
+            main.putValue("Bundle-SymbolicName", symbolicName);
+            main.putValue("Bundle-Version", version);
+            main.putValue("Import-Package", "io.switchboard.api;version=\"[1.0,2)\"");
+            main.putValue("Service-Component", "OSGI-INF/" + pid + ".xml");
+            main.putValue("Require-Capability",
+                    "osgi.extender;filter:=\"(&(osgi.extender=osgi.component)(version>=1.3.0)(!(version>=2.0.0)))\"");
+            Map<String, byte[]> entries = new java.util.TreeMap<>(compile("Greeter", SOURCE));
+            entries.put("OSGI-INF/" + pid + ".xml", description().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            return jar(manifest, entries);
+        }
+
+        Path writeTo(Path file) {
+            return writeAtomically(file, bytes());
+        }
+
+        private String description() {
+            StringBuilder xml = new StringBuilder("""
+                    <?xml version="1.0" encoding="UTF-8"?>
+                    <scr:component xmlns:scr="http://www.osgi.org/xmlns/scr/v1.3.0" name="%s" \
+                    activate="activate" modified="modified">
+                    """.formatted(pid));
+            properties.forEach((name, value) -> xml.append("  <property name=\"").append(name)
+                    .append("\" type=\"String\" value=\"").append(value).append("\"/>\n"));
+            return xml.append("""
+                      <service><provide interface="io.switchboard.api.WebSocketHandler"/></service>
+                      <implementation class="testhandler.Greeter"/>
+                    </scr:component>
+                    """).toString();
+        }
+
+        private static final String SOURCE = """
+                package testhandler;
+
+                import io.switchboard.api.Message;
+                import io.switchboard.api.Request;
+                import io.switchboard.api.WebSocket;
+                import io.switchboard.api.WebSocketHandler;
+                import java.util.Map;
+
+                public class Greeter implements WebSocketHandler {
+                    private volatile String prefix = "ds:";
+
+                    public void activate(Map<String, Object> properties) {
+                        configure(properties);
+                    }
+
+                    public void modified(Map<String, Object> properties) {
+                        configure(properties);
+                    }
+
+                    private void configure(Map<String, Object> properties) {
+                        Object greeting = properties.get("greeting");
+                        prefix = greeting == null ? "ds:" : greeting + ":";
+                    }
+
+                    @Override
+                    public void handle(Request request, WebSocket ws) throws Exception {
+                        Message m;
+                        while ((m = ws.read()) != null) {
+                            if (m instanceof Message.Text t) {
+                                ws.send(prefix + t.text());
+                            }
+                        }
+                    }
+                }
+                """;
+    }
+
     /** Writes {@code content} to {@code file.tmp}, then renames it over {@code file}. */
     static Path writeAtomically(Path file, byte[] content) {
         try {
@@ -225,13 +339,13 @@ final class TestBundles {
         return "\"" + s.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
     }
 
-    /** Compiles one source file; returns class file name → bytes. */
-    private static Map<String, byte[]> compile(String source) {
+    /** Compiles one source file of package testhandler; returns class file name → bytes. */
+    private static Map<String, byte[]> compile(String className, String source) {
         return COMPILED.computeIfAbsent(source, s -> {
             try {
                 Path dir = Files.createTempDirectory("testbundle");
                 try {
-                    Path src = dir.resolve("src/testhandler/Activator.java");
+                    Path src = dir.resolve("src/testhandler/" + className + ".java");
                     Path out = dir.resolve("classes");
                     Files.createDirectories(src.getParent());
                     Files.createDirectories(out);

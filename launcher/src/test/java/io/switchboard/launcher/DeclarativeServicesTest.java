@@ -1,0 +1,114 @@
+package io.switchboard.launcher;
+
+import static io.switchboard.launcher.RunningLauncher.STEP;
+import static io.switchboard.launcher.RunningLauncher.ask;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.switchboard.websocket.WebSocketClient;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Level;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import org.osgi.framework.Bundle;
+
+/**
+ * Declarative Services handlers and the configuration files of the deploy folder: an annotated
+ * class is a handler, a {@code PID.cfg} beside the jars configures it, live.
+ */
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
+class DeclarativeServicesTest {
+
+    @TempDir
+    Path deploy;
+    @TempDir
+    Path cache;
+
+    private static void writeConfig(Path file, String content) {
+        TestBundles.writeAtomically(file, content.getBytes(StandardCharsets.ISO_8859_1));
+    }
+
+    @Test
+    void componentHandlerDeployedIntoTheFolderServesItsPath() throws Exception {
+        try (RunningLauncher launcher = RunningLauncher.start(deploy, cache)) {
+            TestBundles.component("test.ds").writeTo(deploy.resolve("ds.jar"));
+            TestBundles.handler("test.t").writeTo(deploy.resolve("t.jar"));
+
+            launcher.awaitReply("/g", "ds:");
+            launcher.awaitReply("/t", "v1:");
+            assertEquals("ds:hello", launcher.echo("/g", "hello"));
+            assertEquals("hello", launcher.echo("/ws", "hello"));
+        }
+    }
+
+    @Test
+    void configFileChangeReachesTheRunningComponentWithoutARedeployAndItsRemovalDeletesIt() throws Exception {
+        try (RunningLauncher launcher = RunningLauncher.start(deploy, cache)) {
+            Path cfg = deploy.resolve("test.greeter.cfg");
+            writeConfig(cfg, "# the greeter's settings\ngreeting = hello\n");
+            TestBundles.component("test.ds").writeTo(deploy.resolve("ds.jar"));
+            launcher.awaitReply("/g", "hello:");
+            Bundle bundle = launcher.deployed("ds.jar").orElseThrow();
+            List<Integer> events = new CopyOnWriteArrayList<>();
+            launcher.framework().getBundleContext().addBundleListener(event -> {
+                if (event.getBundle() == bundle) {
+                    events.add(event.getType());
+                }
+            });
+            WebSocketClient open = launcher.open("/g");
+            assertEquals("hello:a", ask(open, "a"));
+
+            writeConfig(cfg, "greeting = bonjour\n");
+
+            launcher.awaitReply("/g", "bonjour:");
+            assertEquals("bonjour:b", ask(open, "b"), "the session's handler object was reconfigured, not replaced");
+            assertEquals(List.of(), events, "the jar was not redeployed");
+
+            Files.delete(cfg);
+            launcher.awaitReply("/g", "ds:");
+            assertEquals(Bundle.ACTIVE, bundle.getState());
+            open.close();
+        }
+    }
+
+    @Test
+    void factoryConfigurationFileMakesAnotherInstanceWithItsOwnSettings() throws Exception {
+        try (RunningLauncher launcher = RunningLauncher.start(deploy, cache)) {
+            TestBundles.component("test.ds").writeTo(deploy.resolve("ds.jar"));
+            writeConfig(deploy.resolve("test.greeter-french.cfg"), "switchboard.websocket.path=/fr\ngreeting=salut\n");
+            writeConfig(deploy.resolve("test.greeter-german.cfg"), "switchboard.websocket.path=/de\ngreeting=hallo\n");
+
+            launcher.awaitReply("/fr", "salut:");
+            launcher.awaitReply("/de", "hallo:");
+        }
+    }
+
+    @Test
+    void brokenConfigFileIsOneLogLineAndTheOthersStillApply() throws Exception {
+        try (LogRecorder log = LogRecorder.of("fileinstall");
+                RunningLauncher launcher = RunningLauncher.start(deploy, cache)) {
+            TestBundles.component("test.ds").writeTo(deploy.resolve("ds.jar"));
+            launcher.awaitReply("/g", "ds:");
+            Path broken = deploy.resolve("test.broken.config");
+            writeConfig(broken, "size = I\"not a number\"\n");
+            BoundedWait.until(STEP, "the broken file reported", () -> !log.lines(Level.SEVERE, "").isEmpty());
+
+            // Two more files, each applied on a later scan, which looked at the broken one again.
+            writeConfig(deploy.resolve("test.greeter.cfg"), "greeting=hello\n");
+            launcher.awaitReply("/g", "hello:");
+            writeConfig(deploy.resolve("test.greeter.cfg"), "greeting=hi\n");
+            launcher.awaitReply("/g", "hi:");
+
+            List<String> errors = log.lines(Level.SEVERE, "");
+            assertEquals(1, errors.size(), errors::toString);
+            assertTrue(errors.get(0).contains(broken.getFileName().toString()), errors::toString);
+            assertTrue(!errors.get(0).contains("\n"), errors::toString);
+        }
+    }
+}
