@@ -5,11 +5,16 @@ import static io.switchboard.launcher.RunningLauncher.ask;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.switchboard.api.HandlerProperties;
+import io.switchboard.api.Headers;
+import io.switchboard.websocket.ConnectResult;
 import io.switchboard.websocket.WebSocketClient;
+import io.switchboard.websocket.WebSocketOptions;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
@@ -109,6 +114,37 @@ class DeclarativeServicesTest {
             assertEquals(1, errors.size(), errors::toString);
             assertTrue(errors.get(0).contains(broken.getFileName().toString()), errors::toString);
             assertTrue(!errors.get(0).contains("\n"), errors::toString);
+        }
+    }
+
+    private static ConnectResult connectFrom(RunningLauncher launcher, String origin, String protocol) {
+        WebSocketClient client = new WebSocketClient(launcher.url("/g"), Headers.of("Origin", origin),
+                WebSocketOptions.builder().subProtocols(List.of(protocol)).build());
+        try {
+            ConnectResult result = client.connect();
+            if (result.isConnected()) {
+                assertEquals(Optional.of(protocol), client.subProtocol());
+            }
+            return result;
+        } finally {
+            client.close();
+        }
+    }
+
+    @Test
+    void routeSettingsDeclaredByTheComponentAreOverriddenByItsConfigFile() throws Exception {
+        try (RunningLauncher launcher = RunningLauncher.start(deploy, cache)) {
+            TestBundles.component("test.ds").property(HandlerProperties.SUBPROTOCOLS, "chat")
+                    .property(HandlerProperties.ALLOWED_ORIGINS, "https://good.example").writeTo(deploy.resolve("ds.jar"));
+            launcher.awaitReply("/g", "ds:");
+            assertTrue(connectFrom(launcher, "https://good.example", "chat").isConnected());
+            assertEquals(403, connectFrom(launcher, "https://evil.example", "chat").httpStatus());
+
+            writeConfig(deploy.resolve("test.greeter.cfg"), HandlerProperties.ALLOWED_ORIGINS + " = https://evil.example\n");
+
+            BoundedWait.until(STEP, "the origin list of the config file applied",
+                    () -> connectFrom(launcher, "https://evil.example", "chat").isConnected());
+            assertEquals(403, connectFrom(launcher, "https://good.example", "chat").httpStatus());
         }
     }
 }

@@ -494,7 +494,7 @@ public final class WebSocketServer {
                 reject(connection, 500, "internal error", Headers.empty());
                 return null;
             }
-            Optional<String> extensions = options.compression()
+            Optional<String> extensions = route.options().compression().orElse(options.compression())
                     ? PerMessageDeflate.accept(head.headers()) : Optional.empty();
             long maxMessageSize = route.options().maxMessageSize().orElse(options.maxMessageSize());
             // From the 101 on it is a session, which stop() closes with 1001 (serve() checks

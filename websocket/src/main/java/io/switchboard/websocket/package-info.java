@@ -3,7 +3,7 @@
  * {@link io.switchboard.websocket.WebSocketClient} and their options.
  */
 @Export
-@Version("1.0.0")
+@Version("1.1.0")
 package io.switchboard.websocket;
 
 import org.osgi.annotation.bundle.Export;

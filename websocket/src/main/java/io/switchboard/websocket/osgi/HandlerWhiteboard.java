@@ -1,12 +1,11 @@
 package io.switchboard.websocket.osgi;
 
-import io.switchboard.api.SubProtocolSelector;
+import io.switchboard.api.HandlerProperties;
 import io.switchboard.api.WebSocketHandler;
+import io.switchboard.websocket.RouteOptions;
 import io.switchboard.websocket.WebSocketServer;
 import java.lang.System.Logger.Level;
 import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.Collection;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
@@ -19,7 +18,10 @@ import org.osgi.util.tracker.ServiceTrackerCustomizer;
 
 /**
  * Routes every {@link WebSocketHandler} service that carries a {@link
- * WebSocketHandler#PATH_PROPERTY} to the current server (OSGi whiteboard pattern). When two
+ * WebSocketHandler#PATH_PROPERTY} to the current server (OSGi whiteboard pattern), with the
+ * route settings of its other {@link HandlerProperties} (a service whose settings cannot be
+ * read is not routed, with one warning; a change of its properties applies to new handshakes).
+ * When two
  * services claim one path, the higher service ranking wins (then the lower service id), with
  * a warning. Routes go to every attached server (plain and TLS alike); the route table outlives
  * servers: a new server gets every route on {@link #attach}. Thread-safe.
@@ -36,6 +38,8 @@ final class HandlerWhiteboard implements ServiceTrackerCustomizer<WebSocketHandl
     private final Map<String, ServiceReference<WebSocketHandler>> routed = new HashMap<>();
     /** Guarded by lock: the services' objects, obtained once each. */
     private final Map<ServiceReference<WebSocketHandler>, WebSocketHandler> handlers = new HashMap<>();
+    /** Guarded by lock: the route settings of each claiming service, read from its properties. */
+    private final Map<ServiceReference<WebSocketHandler>, RouteOptions> options = new HashMap<>();
     /** Guarded by lock: the servers routes go to. */
     private final List<WebSocketServer> servers = new ArrayList<>();
 
@@ -48,7 +52,7 @@ final class HandlerWhiteboard implements ServiceTrackerCustomizer<WebSocketHandl
         lock.lock();
         try {
             servers.add(s);
-            routed.forEach((path, reference) -> s.webSocket(path, handlers.get(reference), selectorOf(reference)));
+            routed.forEach((path, reference) -> s.webSocket(path, handlers.get(reference), options.get(reference)));
         } finally {
             lock.unlock();
         }
@@ -67,8 +71,9 @@ final class HandlerWhiteboard implements ServiceTrackerCustomizer<WebSocketHandl
     @Override
     public WebSocketHandler addingService(ServiceReference<WebSocketHandler> reference) {
         String path = pathOf(reference);
-        if (path == null) {
-            return null;
+        RouteOptions routeOptions = path == null ? null : optionsOf(reference);
+        if (routeOptions == null) {
+            return null; // tracked again if a modification makes it routable
         }
         WebSocketHandler handler = context.getService(reference);
         if (handler == null) {
@@ -81,6 +86,7 @@ final class HandlerWhiteboard implements ServiceTrackerCustomizer<WebSocketHandl
         lock.lock();
         try {
             handlers.put(reference, handler);
+            options.put(reference, routeOptions);
             claims.computeIfAbsent(path, p -> new ArrayList<>()).add(reference);
             reselect(path);
         } finally {
@@ -95,14 +101,16 @@ final class HandlerWhiteboard implements ServiceTrackerCustomizer<WebSocketHandl
         try {
             String old = unclaim(reference);
             String path = pathOf(reference);
-            if (path != null) {
+            RouteOptions routeOptions = path == null ? null : optionsOf(reference);
+            if (routeOptions != null) {
+                options.put(reference, routeOptions);
                 claims.computeIfAbsent(path, p -> new ArrayList<>()).add(reference);
                 if (path.equals(old) && reference.equals(routed.get(path))) {
                     routed.remove(path); // still routed here, but its properties changed: route it afresh
                 }
                 reselect(path);
             }
-            if (old != null && !old.equals(path)) {
+            if (old != null && (routeOptions == null || !old.equals(path))) {
                 reselect(old);
             }
         } finally {
@@ -116,6 +124,7 @@ final class HandlerWhiteboard implements ServiceTrackerCustomizer<WebSocketHandl
         try {
             String path = unclaim(reference);
             handlers.remove(reference);
+            options.remove(reference);
             if (path != null) {
                 reselect(path);
             }
@@ -156,7 +165,7 @@ final class HandlerWhiteboard implements ServiceTrackerCustomizer<WebSocketHandl
             LOG.log(Level.INFO, "handler path {0} unregistered ({1} gone)", path, describe(current));
         } else {
             routed.put(path, best);
-            servers.forEach(server -> server.webSocket(path, handlers.get(best), selectorOf(best)));
+            servers.forEach(server -> server.webSocket(path, handlers.get(best), options.get(best)));
             LOG.log(Level.INFO, "handler path {0} registered: {1}", path, describe(best));
         }
     }
@@ -171,16 +180,14 @@ final class HandlerWhiteboard implements ServiceTrackerCustomizer<WebSocketHandl
         return path;
     }
 
-    private static SubProtocolSelector selectorOf(ServiceReference<?> reference) {
-        Object value = reference.getProperty(WebSocketHandler.SUBPROTOCOLS_PROPERTY);
-        List<String> protocols = switch (value) {
-            case null -> List.of();
-            case String s -> Arrays.stream(s.split(",")).map(String::strip).filter(p -> !p.isEmpty()).toList();
-            case String[] a -> List.of(a);
-            case Collection<?> c -> c.stream().map(String::valueOf).toList();
-            default -> List.of(String.valueOf(value));
-        };
-        return protocols.isEmpty() ? null : SubProtocolSelector.preferring(protocols);
+    /** The route settings {@code reference} declares, or null (logged) if they cannot be read. */
+    private static RouteOptions optionsOf(ServiceReference<?> reference) {
+        try {
+            return RouteProperties.read(reference::getProperty);
+        } catch (IllegalArgumentException e) {
+            LOG.log(Level.WARNING, "ignoring WebSocketHandler service of {0}: {1}", describe(reference), e.getMessage());
+            return null;
+        }
     }
 
     private static Object ranking(ServiceReference<?> reference) {
