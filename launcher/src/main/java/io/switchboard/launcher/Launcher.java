@@ -56,6 +56,9 @@ public final class Launcher {
             PLATFORM_BUNDLES.stream()).toList();
     /** The java.util.logging logger FileInstall logs to (with {@code felix.fileinstall.log.default=jul}). */
     private static final Logger FILEINSTALL_LOG = Logger.getLogger("fileinstall");
+    /** The cluster bridge and the libraries it needs, installed only with --cluster-redis. */
+    static final List<String> CLUSTER_BUNDLES = List.of("json.jar", "gson.jar", "commons-pool2.jar", "slf4j-api.jar",
+            "slf4j-jdk14.jar", "jedis.jar", "switchboard-cluster-redis.jar");
     private static final String SERVER_FILTER = "(objectClass=io.switchboard.websocket.WebSocketServer)";
     private static final long START_TIMEOUT_SECONDS = 15;
     private static final long STOP_TIMEOUT_SECONDS = 15;
@@ -149,7 +152,11 @@ public final class Launcher {
             throw new IllegalStateException(e);
         }
         List<Bundle> core = new ArrayList<>();
-        for (String name : CORE_BUNDLES) {
+        List<String> bundles = new ArrayList<>(CORE_BUNDLES);
+        if (config.clusterRedis() != null) {
+            bundles.addAll(CLUSTER_BUNDLES);
+        }
+        for (String name : bundles) {
             try (InputStream in = Launcher.class.getResourceAsStream("/bundles/" + name)) {
                 if (in == null) {
                     throw new IOException("core bundle " + name + " is missing from launcher.jar");

@@ -51,13 +51,14 @@ import java.util.regex.Pattern;
  * @param scanInterval how often the deploy folder is scanned
  * @param quietPeriod how long a jar must stay unchanged before it is deployed
  * @param protection the server-wide and per-address limits against hostile peers
+ * @param clusterRedis the Redis URI whose pub/sub carries topics between instances, or null
  */
 record LauncherConfig(String host, int port, Path deploy, Path cache, Level logLevel, long maxMessageSize,
         Duration closeTimeout, Duration handshakeTimeout, Duration drainTimeout, Duration pingInterval,
         int maxMissedPongs, Duration readTimeout, Duration writeTimeout, int maxSessions, boolean compression,
         String tlsCert, String tlsKey, String tlsKeyPassword, String tlsClientCa, String tlsClientAuth, int tlsPort,
         boolean plain, Duration scanInterval,
-        Duration quietPeriod, Protection protection) {
+        Duration quietPeriod, Protection protection, String clusterRedis) {
 
     /**
      * The limits that protect the server from hostile peers (see the README's "Limits and
@@ -121,6 +122,7 @@ record LauncherConfig(String host, int port, Path deploy, Path cache, Level logL
         setting("plain", "true", "serve plain ws:// too (false: wss only)");
         setting("scan-interval", "250ms", "how often the deploy folder is scanned (ms, s)");
         setting("quiet-period", "500ms", "a jar must stay unchanged this long before it is deployed (ms, s)");
+        setting("cluster-redis", "", "redis://host:port: topics span every instance connected to this Redis");
     }
 
     private static void setting(String name, String fallback, String description) {
@@ -250,7 +252,25 @@ record LauncherConfig(String host, int port, Path deploy, Path cache, Level logL
                         (int) number(values, "control-frame-rate", 0, 1_000_000),
                         (int) number(values, "descriptor-reserve", 0, 1_000_000),
                         (int) number(values, "max-connections-per-address", 0, Integer.MAX_VALUE),
-                        (int) number(values, "max-handshakes-per-address", 0, 1_000_000))).validated();
+                        (int) number(values, "max-handshakes-per-address", 0, 1_000_000)),
+                redisUri(values.get("cluster-redis"))).validated();
+    }
+
+    /** A redis://host[:port][/db] URI (credentials allowed), or null when blank. */
+    private static String redisUri(String v) throws ConfigException {
+        String uri = blankToNull(v);
+        if (uri == null) {
+            return null;
+        }
+        try {
+            java.net.URI u = new java.net.URI(uri);
+            if ("redis".equalsIgnoreCase(u.getScheme()) && u.getHost() != null) {
+                return uri;
+            }
+        } catch (java.net.URISyntaxException e) {
+            // reported below
+        }
+        throw new ConfigException("invalid value for --cluster-redis: '" + uri + "' (expected redis://host:port)");
     }
 
     private static long number(Map<String, String> values, String name, long min, long max) throws ConfigException {
@@ -419,6 +439,9 @@ record LauncherConfig(String host, int port, Path deploy, Path cache, Level logL
     Map<String, String> allFrameworkProperties() {
         Map<String, String> all = new java.util.HashMap<>(frameworkProperties());
         all.put("switchboard.plain", Boolean.toString(plain));
+        if (clusterRedis != null) {
+            all.put("switchboard.cluster.redis", clusterRedis);
+        }
         if (tls()) {
             all.put("switchboard.tls.cert", tlsCert);
             all.put("switchboard.tls.key", tlsKey);

@@ -1,0 +1,349 @@
+package io.switchboard.deploy;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import io.switchboard.api.CloseStatus;
+import io.switchboard.api.Message;
+import io.switchboard.websocket.WebSocketClient;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.locks.LockSupport;
+import java.util.jar.Attributes;
+import java.util.jar.JarEntry;
+import java.util.jar.JarOutputStream;
+import java.util.jar.Manifest;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A real deployment on loopback: redis-server, three {@code java -jar launcher.jar
+ * --cluster-redis ...} instances with the chat handler bundle in their deploy folders, and
+ * HAProxy in front, run from {@code deploy/haproxy.cfg} with its ports replaced. Clients connect
+ * through HAProxy (round robin spreads them over the instances); every message reaches every
+ * client whatever instance it is on. Then one instance gets SIGTERM: its clients get 1001,
+ * connect again through HAProxy (with a bounded retry loop in this test), land on the others,
+ * and receive again.
+ *
+ * <p>Needs {@code redis-server} and {@code haproxy} on the PATH: {@code .ci/run} installs them;
+ * elsewhere the test is skipped without them (in CI, where {@code CI} is set, it fails).
+ */
+@Timeout(value = 180, unit = TimeUnit.SECONDS)
+class ClusterDeploymentIT {
+
+    private static final Path LAUNCHER = Path.of("..", "launcher", "target", "launcher.jar").toAbsolutePath().normalize();
+    private static final Path HAPROXY_CFG = Path.of("haproxy.cfg").toAbsolutePath();
+    private static final String JAVA = ProcessHandle.current().info().command().orElseThrow();
+    private static final Duration STEP = Duration.ofSeconds(20);
+    private static final Pattern READY = Pattern.compile("Switchboard ready: ws://127\\.0\\.0\\.1:(\\d+)/ws .*");
+    private static final int CLIENTS = 6;
+
+    @TempDir
+    Path work;
+
+    private final List<Child> children = new ArrayList<>();
+    private final List<WebSocketClient> clients = new ArrayList<>();
+
+    /** A child process with its output (stdout and stderr together) collected line by line. */
+    private static final class Child {
+        final String name;
+        final Process process;
+        final List<String> lines = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+        Child(String name, ProcessBuilder builder) throws IOException {
+            this.name = name;
+            this.process = builder.redirectErrorStream(true).start();
+            Thread.ofVirtual().start(() -> {
+                try (BufferedReader in = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+                    for (String line; (line = in.readLine()) != null; ) {
+                        lines.add(line);
+                    }
+                } catch (IOException e) {
+                    // ended
+                }
+            });
+        }
+
+        Optional<String> line(Predicate p) {
+            return lines.stream().filter(p::test).findFirst();
+        }
+
+        String output() {
+            return name + " output:\n" + String.join("\n", lines);
+        }
+    }
+
+    /** A line test (a named type keeps the helper readable). */
+    private interface Predicate {
+        boolean test(String line);
+    }
+
+    private static Path binary(String name) {
+        for (String dir : System.getenv().getOrDefault("PATH", "/usr/bin").split(":")) {
+            Path p = Path.of(dir, name);
+            if (Files.isExecutable(p)) {
+                return p;
+            }
+        }
+        for (String dir : List.of("/usr/sbin", "/usr/bin", "/usr/local/sbin")) {
+            Path p = Path.of(dir, name);
+            if (Files.isExecutable(p)) {
+                return p;
+            }
+        }
+        if (System.getenv("CI") != null) {
+            throw new AssertionError(name + " is not installed; .ci/run installs it");
+        }
+        assumeTrue(false, name + " is not installed (apt-get install " + (name.equals("haproxy") ? "haproxy" : "redis-server") + ")");
+        return null;
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return probe.getLocalPort();
+        }
+    }
+
+    private static boolean until(Duration limit, java.util.function.BooleanSupplier condition) {
+        long deadline = System.nanoTime() + limit.toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() - deadline > 0) {
+                return false;
+            }
+            LockSupport.parkNanos(20_000_000);
+        }
+        return true;
+    }
+
+    private static Message read(WebSocketClient client) throws Exception {
+        CompletableFuture<Message> read = CompletableFuture.supplyAsync(client::read);
+        try {
+            return read.get(STEP.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            throw new AssertionError("nothing arrived within " + STEP.toSeconds() + " s on " + client);
+        }
+    }
+
+    /** The chat handler bundle, made from this test's compiled ChatActivator. */
+    private static byte[] chatBundle() throws IOException {
+        Path classes = Path.of(ClusterDeploymentIT.class.getProtectionDomain().getCodeSource().getLocation().getPath());
+        Path dir = classes.resolve("io/switchboard/deploy/chat");
+        Manifest manifest = new Manifest();
+        Attributes main = manifest.getMainAttributes();
+        main.put(Attributes.Name.MANIFEST_VERSION, "1.0");
+        main.putValue("Bundle-ManifestVersion", "2");
+        main.putValue("Bundle-SymbolicName", "io.switchboard.test.chat");
+        main.putValue("Bundle-Version", "1.0.0");
+        main.putValue("Bundle-Activator", "io.switchboard.deploy.chat.ChatActivator");
+        main.putValue("Import-Package", "io.switchboard.api;version=\"[1.1,2)\",org.osgi.framework,org.osgi.util.tracker");
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        try (JarOutputStream jar = new JarOutputStream(bytes, manifest); Stream<Path> files = Files.list(dir)) {
+            for (Path file : files.toList()) {
+                jar.putNextEntry(new JarEntry("io/switchboard/deploy/chat/" + file.getFileName()));
+                jar.write(Files.readAllBytes(file));
+                jar.closeEntry();
+            }
+        }
+        return bytes.toByteArray();
+    }
+
+    private Child start(String name, List<String> command) throws IOException {
+        Child child = new Child(name, new ProcessBuilder(command).directory(work.toFile()));
+        children.add(child);
+        return child;
+    }
+
+    /** Starts a launcher instance with the chat bundle deployed; returns it once /chat answers. */
+    private Child instance(int n, String redis) throws Exception {
+        Path deploy = Files.createDirectories(work.resolve("handlers" + n));
+        Files.write(deploy.resolve("chat.jar"), chatBundle());
+        return start("instance" + n, List.of(JAVA, "-jar", LAUNCHER.toString(), "--host", "127.0.0.1", "--port", "0",
+                "--deploy", deploy.toString(), "--cache", work.resolve("cache" + n).toString(),
+                "--cluster-redis", redis, "--scan-interval", "50ms", "--quiet-period", "100ms",
+                "--close-timeout", "2s"));
+    }
+
+    private static int awaitPort(Child child) {
+        assertTrue(until(STEP, () -> child.line(l -> READY.matcher(l).matches()).isPresent()), child::output);
+        Matcher m = READY.matcher(child.line(l -> READY.matcher(l).matches()).orElseThrow());
+        assertTrue(m.matches());
+        return Integer.parseInt(m.group(1));
+    }
+
+    /** Connects through HAProxy and reads the greeting; returns the port of the instance it landed on, or -1. */
+    private int join(WebSocketClient client) throws Exception {
+        if (!client.connect().isConnected()) {
+            return -1;
+        }
+        Message hello = read(client);
+        if (hello instanceof Message.Text t && t.text().startsWith("joined ")) {
+            return Integer.parseInt(t.text().substring("joined ".length()));
+        }
+        return -1;
+    }
+
+    private WebSocketClient client(int haproxyPort) {
+        WebSocketClient client = new WebSocketClient("ws://127.0.0.1:" + haproxyPort + "/chat");
+        clients.add(client);
+        return client;
+    }
+
+    /** Every client sends one message; every client must receive all of them (in any order across senders). */
+    private void everyoneHearsEveryone(List<WebSocketClient> room, String round) throws Exception {
+        Set<String> expected = new HashSet<>();
+        for (int i = 0; i < room.size(); i++) {
+            String text = round + " from " + i;
+            expected.add(text);
+            assertTrue(room.get(i).send(text));
+        }
+        for (int i = 0; i < room.size(); i++) {
+            Set<String> got = new HashSet<>();
+            while (got.size() < expected.size()) {
+                Message m = read(room.get(i));
+                assertTrue(m instanceof Message.Text, () -> "a text message, got " + m);
+                got.add(((Message.Text) m).text());
+            }
+            assertEquals(expected, got, "client " + i + " in round " + round);
+        }
+    }
+
+    @Test
+    void threeInstancesBehindHaproxyShareTheChatAndSurviveAnInstanceStopping() throws Exception {
+        Path redisServer = binary("redis-server");
+        Path haproxy = binary("haproxy");
+        assertTrue(Files.isRegularFile(LAUNCHER), "build the launcher first: " + LAUNCHER);
+
+        int redisPort = freePort();
+        Child redis = start("redis", List.of(redisServer.toString(), "--port", Integer.toString(redisPort),
+                "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"));
+        assertTrue(until(STEP, () -> redis.line(l -> l.contains("Ready to accept connections")).isPresent()), redis::output);
+        String redisUri = "redis://127.0.0.1:" + redisPort;
+
+        List<Child> instances = new ArrayList<>();
+        for (int n = 1; n <= 3; n++) {
+            instances.add(instance(n, redisUri));
+        }
+        List<Integer> ports = new ArrayList<>();
+        for (Child instance : instances) {
+            ports.add(awaitPort(instance));
+        }
+        for (Child instance : instances) {
+            assertTrue(until(STEP, () -> instance.line(l -> l.contains("cluster: connected to Redis")).isPresent()),
+                    instance::output);
+        }
+        for (int port : ports) { // the chat bundle is deployed on each
+            assertTrue(until(STEP, () -> {
+                WebSocketClient direct = new WebSocketClient("ws://127.0.0.1:" + port + "/chat");
+                try {
+                    return direct.connect().isConnected() && read(direct) instanceof Message.Text t && t.text().equals("joined " + port);
+                } catch (Exception e) {
+                    return false;
+                } finally {
+                    direct.close();
+                }
+            }), "/chat on " + port);
+        }
+
+        int frontPort = freePort();
+        String config = Files.readString(HAPROXY_CFG).replace("bind :8080", "bind 127.0.0.1:" + frontPort)
+                .replace("127.0.0.1:8081", "127.0.0.1:" + ports.get(0))
+                .replace("127.0.0.1:8082", "127.0.0.1:" + ports.get(1))
+                .replace("127.0.0.1:8083", "127.0.0.1:" + ports.get(2));
+        assertNotEquals(Files.readString(HAPROXY_CFG), config);
+        Path cfg = work.resolve("haproxy.cfg");
+        Files.writeString(cfg, config);
+        Child proxy = start("haproxy", List.of(haproxy.toString(), "-db", "-f", cfg.toString()));
+        assertTrue(until(STEP, () -> {
+            try (Socket s = new Socket("127.0.0.1", frontPort)) {
+                return true;
+            } catch (IOException e) {
+                return false;
+            }
+        }), proxy::output);
+
+        // Round robin spreads the clients over the three instances.
+        List<WebSocketClient> room = new ArrayList<>();
+        List<Integer> landedOn = new ArrayList<>();
+        for (int i = 0; i < CLIENTS; i++) {
+            WebSocketClient client = client(frontPort);
+            int port = join(client);
+            assertTrue(ports.contains(port), () -> "joined through HAProxy: " + port + "\n" + proxy.output());
+            room.add(client);
+            landedOn.add(port);
+        }
+        assertEquals(Set.copyOf(ports), Set.copyOf(landedOn), "round robin reaches every instance");
+        everyoneHearsEveryone(room, "first");
+
+        // SIGTERM to the first instance: its clients get 1001 and it exits 0.
+        int stoppedPort = ports.get(0);
+        Child stopped = instances.get(0);
+        stopped.process.destroy();
+        List<Integer> orphans = new ArrayList<>();
+        for (int i = 0; i < CLIENTS; i++) {
+            if (landedOn.get(i) == stoppedPort) {
+                orphans.add(i);
+                assertEquals(null, read(room.get(i)), "the stopped instance's client sees the end");
+                assertEquals(Optional.of(CloseStatus.GOING_AWAY), room.get(i).closeStatus());
+            }
+        }
+        assertTrue(stopped.process.waitFor(STEP.toSeconds(), TimeUnit.SECONDS), stopped::output);
+        assertEquals(0, stopped.process.exitValue(), stopped::output);
+
+        // They come back through HAProxy (bounded retries: the proxy may still try the stopped
+        // instance for a moment) and land on the others.
+        for (int i : orphans) {
+            WebSocketClient again = null;
+            int port = -1;
+            for (int attempt = 0; attempt < 50 && port < 0; attempt++) {
+                again = client(frontPort);
+                port = join(again);
+                if (port < 0) {
+                    again.close();
+                    LockSupport.parkNanos(100_000_000);
+                }
+            }
+            int landed = port;
+            assertTrue(landed > 0 && landed != stoppedPort, () -> "reconnected to another instance: " + landed);
+            room.set(i, again);
+        }
+        everyoneHearsEveryone(room, "second");
+        for (WebSocketClient client : room) {
+            client.close();
+        }
+    }
+
+    @AfterEach
+    void stopEverything() throws InterruptedException {
+        clients.forEach(WebSocketClient::close);
+        for (int i = children.size() - 1; i >= 0; i--) {
+            Process p = children.get(i).process;
+            p.destroy();
+            if (!p.waitFor(20, TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+            }
+        }
+    }
+}
