@@ -1,6 +1,7 @@
-/** Benchmarks: echo throughput and the cost of idle sessions. */
+/** Benchmarks: echo throughput, the cost of idle sessions, and topic fan-out. */
 module io.switchboard.bench {
     requires io.switchboard.websocket;
+    requires io.switchboard.cluster.redis;
     requires java.management;
     requires java.net.http;
 }
