@@ -66,6 +66,11 @@ public final class ConnectResult {
          * #httpStatus()}.
          */
         PROXY_REJECTED,
+        /**
+         * {@link ReconnectingWebSocketClient}: {@code close()} was called (or the connecting
+         * thread interrupted) while it was connecting or waiting between attempts.
+         */
+        CLOSED,
     }
 
     /** How the JDK words an alert from the peer, e.g. "(bad_certificate) Received fatal alert: bad_certificate". */

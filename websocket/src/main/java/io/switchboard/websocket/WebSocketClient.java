@@ -57,7 +57,9 @@ import javax.net.ssl.SSLException;
  *
  * <p>The client connects through an HTTP proxy when {@link java.net.ProxySelector#getDefault()}
  * (or the selector or proxy given to the {@linkplain #builder(String) builder}) names one for
- * the server: see {@link Builder} for how it is chosen.
+ * the server: see {@link Builder} for how it is chosen. A client that comes back by itself after
+ * the connection drops is a {@link ReconnectingWebSocketClient} around this one; this one never
+ * reconnects on its own.
  *
  * <p>An invalid URL does not throw: the client is {@linkplain #isValid() invalid} and {@link
  * #connect()} reports {@link Outcome#INVALID_URL} with the reason. Before a successful
