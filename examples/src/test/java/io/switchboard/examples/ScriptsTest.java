@@ -63,7 +63,9 @@ class ScriptsTest {
                 List.of("run-example", "EchoClient", "ws://127.0.0.1:1/ws", "extra"),
                 List.of("bench", "abc"), List.of("bench", "0"), List.of("bench", "-5"), List.of("bench", "1", "2"),
                 List.of("bench-fanout", "abc"), List.of("bench-fanout", "0"), List.of("bench-fanout", "10", "x"),
-                List.of("bench-fanout", "10", "10", "http://h:1"), List.of("bench-fanout", "1", "2", "redis://h:1", "x"));
+                List.of("bench-fanout", "10", "10", "http://h:1"), List.of("bench-fanout", "1", "2", "redis://h:1", "x"),
+                List.of("new-handler"), List.of("new-handler", "Shout"), List.of("new-handler", "my-handler"),
+                List.of("new-handler", "1st"), List.of("new-handler", "a", "b", "c"), List.of("new-handler", "a", ""));
         for (List<String> c : cases) {
             Run run = run(Map.of(), c.get(0), c.subList(1, c.size()).toArray(String[]::new));
             assertEquals(2, run.exit(), () -> c + ": " + run);
