@@ -6,6 +6,7 @@ import java.io.InputStream;
 import java.lang.System.Logger.Level;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -70,6 +71,8 @@ public final class Launcher {
     /** Ends the scanner's wait between scans; a scan in progress (a bundle starting) is finished, not interrupted. */
     private final CountDownLatch stopScanning = new CountDownLatch(1);
     private Framework framework;
+    /** Watches FileInstall handle the config files present at start; closed once it has. */
+    private InitialConfigurations initialConfigurations;
     private Thread scanner;
 
     Launcher(LauncherConfig config) {
@@ -151,6 +154,7 @@ public final class Launcher {
         } catch (InvalidSyntaxException e) {
             throw new IllegalStateException(e);
         }
+        initialConfigurations = new InitialConfigurations(FILEINSTALL_LOG);
         List<Bundle> core = new ArrayList<>();
         List<String> bundles = new ArrayList<>(CORE_BUNDLES);
         if (config.clusterRedis() != null) {
@@ -196,6 +200,8 @@ public final class Launcher {
             urls.add((secure ? "wss://" : "ws://") + host + ":" + server.getProperty("switchboard.server.port") + "/ws");
         }
 
+        initialConfigurations.await(context, deploy, Duration.ofSeconds(START_TIMEOUT_SECONDS));
+        initialConfigurations.close();
         DeployDirectory directory = new DeployDirectory(context, deploy, config.quietPeriod(), config.drainTimeout(), listing);
         directory.scan(true);
         scanner = new Thread(() -> scanLoop(directory), "switchboard-deploy"); // one for the process
@@ -270,6 +276,9 @@ public final class Launcher {
             return;
         }
         LOG.log(Level.INFO, "stopping ({0})", why);
+        if (initialConfigurations != null) {
+            initialConfigurations.close();
+        }
         try {
             if (scanner != null) {
                 stopScanning.countDown();

@@ -83,6 +83,24 @@ class DeclarativeServicesTest {
     }
 
     @Test
+    void configFilesPresentAtStartAreAppliedWhenStartReturns() throws Exception {
+        TestBundles.component("test.ds").writeTo(deploy.resolve("ds.jar"));
+        writeConfig(deploy.resolve("test.greeter.cfg"), "greeting = hello\n");
+        writeConfig(deploy.resolve("test.broken.config"), "size = I\"not a number\"\n");
+        for (int i = 0; i < 20; i++) { // more files for FileInstall to take its time over
+            writeConfig(deploy.resolve("test.other-" + i + ".cfg"), "n = " + i + "\n");
+        }
+        for (int i = 0; i < 2; i++) {
+            try (LogRecorder routes = LogRecorder.of("io.switchboard.websocket.osgi.HandlerWhiteboard");
+                    RunningLauncher launcher = RunningLauncher.start(deploy, cache)) {
+                assertEquals("hello:a", launcher.echo("/g", "a"), "start " + i);
+                // Routed once, configured: not first with defaults, then again when the file was read.
+                assertEquals(1, routes.lines(Level.INFO, "handler path /g registered").size(), "start " + i);
+            }
+        }
+    }
+
+    @Test
     void factoryConfigurationFileMakesAnotherInstanceWithItsOwnSettings() throws Exception {
         try (RunningLauncher launcher = RunningLauncher.start(deploy, cache)) {
             TestBundles.component("test.ds").writeTo(deploy.resolve("ds.jar"));
