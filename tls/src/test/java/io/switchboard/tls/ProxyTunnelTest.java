@@ -52,7 +52,8 @@ class ProxyTunnelTest {
 
     private WebSocketServer tlsEcho() {
         ca = TestPki.ca("Proxy test CA", Algorithm.EC);
-        Issued cert = ca.issue("localhost", Algorithm.EC, Usage.SERVER, "localhost", "127.0.0.1");
+        // Named "localhost" only: a check against the proxy's name (127.0.0.1) would fail.
+        Issued cert = ca.issue("localhost", Algorithm.EC, Usage.SERVER, "localhost");
         WebSocketServer server = Wss.echoServer(TlsServer.transport(
                 TestPki.write(dir, "server.pem", cert.certificatePem() + ca.certificatePem()),
                 TestPki.write(dir, "server.key", cert.pkcs8Pem())));
@@ -129,6 +130,17 @@ class ProxyTunnelTest {
                 .options(Wss.OPTIONS).transport(TlsClient.create()).proxy("127.0.0.1", proxy.port()).build().connect();
         assertEquals(Outcome.TLS_UNTRUSTED, result.outcome(), result + "\n" + proxy);
         assertTrue(result.message().contains("localhost:" + server.port()), result.message());
+    }
+
+    @Test
+    void wssThroughTheProxyChecksTheServersNameFromTheUrl() throws Exception {
+        Tinyproxy.binary();
+        WebSocketServer server = tlsEcho();
+        Tinyproxy proxy = proxy(List.of(server.port()), null, null);
+        ConnectResult result = WebSocketClient.builder("wss://127.0.0.1:" + server.port() + "/ws")
+                .options(Wss.OPTIONS).transport(TlsClient.builder().trustedCertificates(ca.certificate()).build())
+                .proxy("localhost", proxy.port()).build().connect();
+        assertEquals(Outcome.TLS_HOSTNAME_MISMATCH, result.outcome(), result + "\n" + proxy);
     }
 
     @Test

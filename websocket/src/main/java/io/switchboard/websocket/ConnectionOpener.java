@@ -49,7 +49,12 @@ final class ConnectionOpener {
         }
         URI selectorUri = ProxyChoice.selectorUri(parsed.secure(), parsed.host(), parsed.port());
         ProxySelector selector = proxies != null ? proxies : ProxySelector.getDefault();
-        Optional<InetSocketAddress> proxy = selector == null ? Optional.empty() : ProxyChoice.choose(selector, selectorUri);
+        Optional<InetSocketAddress> proxy;
+        try {
+            proxy = selector == null ? Optional.empty() : ProxyChoice.choose(selector, selectorUri);
+        } catch (RuntimeException e) { // a selector's bug must not escape connect()
+            throw new NotConnected(Outcome.IO_ERROR, "the proxy selector failed for " + selectorUri + ": " + e);
+        }
         if (proxy.isPresent()) {
             return openThroughProxy(selector, selectorUri, proxy.get());
         }

@@ -379,6 +379,39 @@ class ReconnectTest {
     }
 
     @Test
+    void aConnectionThatBreaksWithoutACloseFrameIsReconnected() throws Exception {
+        try (ServerSocket fake = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+            Thread.ofVirtual().start(() -> {
+                for (String text : new String[] {"one", "two"}) {
+                    try (java.net.Socket socket = fake.accept(); RawPeer peer = RawPeer.of(socket)) {
+                        String key = peer.readHead().headers().first("Sec-WebSocket-Key").orElseThrow();
+                        peer.writeAscii("HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\n"
+                                + "Connection: Upgrade\r\nSec-WebSocket-Accept: " + RawPeer.acceptFor(key) + "\r\n\r\n");
+                        peer.write(RawPeer.frame(true, 0, RawPeer.TEXT, RawPeer.utf8(text), false)); // unmasked: a server's
+                        if (text.equals("two")) {
+                            peer.write(RawPeer.frame(true, 0, RawPeer.CLOSE, RawPeer.closePayload(1000, "done"), false));
+                            peer.readFrame(); // the client's answering close
+                        }
+                    } catch (IOException e) {
+                        return; // the test fails on what the client read
+                    }
+                    // the first connection ends here: TCP closed, no close frame (1006 at the client)
+                }
+            });
+            Waits waits = new Waits(false);
+            ReconnectingWebSocketClient ws = build(builder(fake.getLocalPort(), waits), waits);
+            assertTrue(ws.connect().isConnected());
+            assertEquals(new Message.Text("one"), ws.read(), () -> ws.closeStatus() + " " + ws.closeReason() + " "
+                    + ws.lastResult() + " " + ws.hasGivenUp());
+            assertEquals(new Message.Text("two"), ws.read());
+            assertNull(ws.read()); // 1000 from the second connection: done
+            assertEquals(2, ws.generation());
+            assertEquals(List.of(Duration.ofMillis(100)), waits.delays);
+            assertEquals(Optional.of(CloseStatus.NORMAL), ws.closeStatus());
+        }
+    }
+
+    @Test
     void readBeforeConnectIsNull() {
         Waits waits = new Waits(false);
         ReconnectingWebSocketClient ws = build(builder(9, waits), waits);
