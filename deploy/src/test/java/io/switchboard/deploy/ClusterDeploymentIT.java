@@ -41,14 +41,15 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A real deployment on loopback: redis-server, three {@code java -jar launcher.jar
- * --cluster-redis ...} instances with the chat handler bundle in their deploy folders, and
- * HAProxy in front, run from {@code deploy/haproxy.cfg} with its ports replaced. Clients connect
- * through HAProxy (round robin spreads them over the instances); every message reaches every
- * client whatever instance it is on. Then one instance gets SIGTERM: its clients get 1001,
- * connect again through HAProxy (with a bounded retry loop in this test), land on the others,
- * and receive again.
+ * --cluster-redis ...} instances with the chat handler bundle in their deploy folders, and two
+ * load balancers in front of them, HAProxy from {@code deploy/haproxy.cfg} and nginx from
+ * {@code deploy/nginx.conf}, ports replaced. Clients connect through both (round robin spreads
+ * them over the instances); every message reaches every client whatever instance and balancer
+ * it came through. Then one instance gets SIGTERM: its clients get 1001, connect again through
+ * their balancer (with a bounded retry loop in this test), land on the others, and receive
+ * again.
  *
- * <p>Needs {@code redis-server} and {@code haproxy} on the PATH: {@code .ci/run} installs them;
+ * <p>Needs {@code redis-server}, {@code haproxy} and {@code nginx}: {@code .ci/run} installs them;
  * elsewhere the test is skipped without them (in CI, where {@code CI} is set, it fails).
  */
 @Timeout(value = 180, unit = TimeUnit.SECONDS)
@@ -56,9 +57,11 @@ class ClusterDeploymentIT {
 
     private static final Path LAUNCHER = Path.of("..", "launcher", "target", "launcher.jar").toAbsolutePath().normalize();
     private static final Path HAPROXY_CFG = Path.of("haproxy.cfg").toAbsolutePath();
+    private static final Path NGINX_CONF = Path.of("nginx.conf").toAbsolutePath();
     private static final String JAVA = ProcessHandle.current().info().command().orElseThrow();
     private static final Duration STEP = Duration.ofSeconds(20);
     private static final Pattern READY = Pattern.compile("Switchboard ready: ws://127\\.0\\.0\\.1:(\\d+)/ws .*");
+    /** Clients per load balancer. */
     private static final int CLIENTS = 6;
 
     @TempDir
@@ -117,7 +120,7 @@ class ClusterDeploymentIT {
         if (System.getenv("CI") != null) {
             throw new AssertionError(name + " is not installed; .ci/run installs it");
         }
-        assumeTrue(false, name + " is not installed (apt-get install " + (name.equals("haproxy") ? "haproxy" : "redis-server") + ")");
+        assumeTrue(false, name + " is not installed (apt-get install " + (name.equals("redis-server") ? "redis-server" : name) + ")");
         return null;
     }
 
@@ -231,9 +234,10 @@ class ClusterDeploymentIT {
     }
 
     @Test
-    void threeInstancesBehindHaproxyShareTheChatAndSurviveAnInstanceStopping() throws Exception {
+    void threeInstancesBehindHaproxyAndNginxShareTheChatAndSurviveAnInstanceStopping() throws Exception {
         Path redisServer = binary("redis-server");
         Path haproxy = binary("haproxy");
+        Path nginx = binary("nginx");
         assertTrue(Files.isRegularFile(LAUNCHER), "build the launcher first: " + LAUNCHER);
 
         int redisPort = freePort();
@@ -267,34 +271,27 @@ class ClusterDeploymentIT {
             }), "/chat on " + port);
         }
 
-        int frontPort = freePort();
-        String config = Files.readString(HAPROXY_CFG).replace("bind :8080", "bind 127.0.0.1:" + frontPort)
-                .replace("127.0.0.1:8081", "127.0.0.1:" + ports.get(0))
-                .replace("127.0.0.1:8082", "127.0.0.1:" + ports.get(1))
-                .replace("127.0.0.1:8083", "127.0.0.1:" + ports.get(2));
-        assertNotEquals(Files.readString(HAPROXY_CFG), config);
-        Path cfg = work.resolve("haproxy.cfg");
-        Files.writeString(cfg, config);
-        Child proxy = start("haproxy", List.of(haproxy.toString(), "-db", "-f", cfg.toString()));
-        assertTrue(until(STEP, () -> {
-            try (Socket s = new Socket("127.0.0.1", frontPort)) {
-                return true;
-            } catch (IOException e) {
-                return false;
-            }
-        }), proxy::output);
+        int haproxyPort = startHaproxy(haproxy, ports);
+        int nginxPort = startNginx(nginx, ports);
 
-        // Round robin spreads the clients over the three instances.
+        // Each balancer spreads its clients over the three instances, round robin.
         List<WebSocketClient> room = new ArrayList<>();
         List<Integer> landedOn = new ArrayList<>();
-        for (int i = 0; i < CLIENTS; i++) {
-            WebSocketClient client = client(frontPort);
-            int port = join(client);
-            assertTrue(ports.contains(port), () -> "joined through HAProxy: " + port + "\n" + proxy.output());
-            room.add(client);
-            landedOn.add(port);
+        List<Integer> via = new ArrayList<>();
+        for (int front : List.of(haproxyPort, nginxPort)) {
+            Set<Integer> reached = new HashSet<>();
+            for (int i = 0; i < CLIENTS; i++) {
+                WebSocketClient client = client(front);
+                int port = join(client);
+                assertTrue(ports.contains(port), () -> "joined through the balancer on " + front + ": " + port + "\n"
+                        + children.stream().map(Child::output).reduce("", String::concat));
+                room.add(client);
+                landedOn.add(port);
+                via.add(front);
+                reached.add(port);
+            }
+            assertEquals(Set.copyOf(ports), reached, "round robin through " + front + " reaches every instance");
         }
-        assertEquals(Set.copyOf(ports), Set.copyOf(landedOn), "round robin reaches every instance");
         everyoneHearsEveryone(room, "first");
 
         // SIGTERM to the first instance: its clients get 1001 and it exits 0.
@@ -302,7 +299,7 @@ class ClusterDeploymentIT {
         Child stopped = instances.get(0);
         stopped.process.destroy();
         List<Integer> orphans = new ArrayList<>();
-        for (int i = 0; i < CLIENTS; i++) {
+        for (int i = 0; i < room.size(); i++) {
             if (landedOn.get(i) == stoppedPort) {
                 orphans.add(i);
                 assertEquals(null, read(room.get(i)), "the stopped instance's client sees the end");
@@ -312,13 +309,13 @@ class ClusterDeploymentIT {
         assertTrue(stopped.process.waitFor(STEP.toSeconds(), TimeUnit.SECONDS), stopped::output);
         assertEquals(0, stopped.process.exitValue(), stopped::output);
 
-        // They come back through HAProxy (bounded retries: the proxy may still try the stopped
+        // They come back through their balancer (bounded retries: it may still try the stopped
         // instance for a moment) and land on the others.
         for (int i : orphans) {
             WebSocketClient again = null;
             int port = -1;
             for (int attempt = 0; attempt < 50 && port < 0; attempt++) {
-                again = client(frontPort);
+                again = client(via.get(i));
                 port = join(again);
                 if (port < 0) {
                     again.close();
@@ -333,6 +330,62 @@ class ClusterDeploymentIT {
         for (WebSocketClient client : room) {
             client.close();
         }
+    }
+
+    /** HAProxy from deploy/haproxy.cfg with its ports replaced; returns its front port once it accepts. */
+    private int startHaproxy(Path haproxy, List<Integer> ports) throws Exception {
+        int front = freePort();
+        String original = Files.readString(HAPROXY_CFG);
+        String config = original.replace("bind :8080", "bind 127.0.0.1:" + front)
+                .replace("127.0.0.1:8081", "127.0.0.1:" + ports.get(0))
+                .replace("127.0.0.1:8082", "127.0.0.1:" + ports.get(1))
+                .replace("127.0.0.1:8083", "127.0.0.1:" + ports.get(2));
+        assertNotEquals(original, config);
+        Path cfg = work.resolve("haproxy.cfg");
+        Files.writeString(cfg, config);
+        Child proxy = start("haproxy", List.of(haproxy.toString(), "-db", "-f", cfg.toString()));
+        awaitListening(front, proxy);
+        return front;
+    }
+
+    /**
+     * nginx with deploy/nginx.conf (ports replaced) as the whole of its http block, in the
+     * foreground, with its pid and temporary files in the test's folder.
+     */
+    private int startNginx(Path nginx, List<Integer> ports) throws Exception {
+        int front = freePort();
+        String original = Files.readString(NGINX_CONF);
+        String snippet = original.replace("listen 8080;", "listen 127.0.0.1:" + front + ";")
+                .replace("127.0.0.1:8081", "127.0.0.1:" + ports.get(0))
+                .replace("127.0.0.1:8082", "127.0.0.1:" + ports.get(1))
+                .replace("127.0.0.1:8083", "127.0.0.1:" + ports.get(2));
+        assertNotEquals(original, snippet);
+        Path prefix = Files.createDirectories(work.resolve("nginx"));
+        Files.writeString(prefix.resolve("switchboard.conf"), snippet);
+        Files.writeString(prefix.resolve("nginx.conf"), String.join("\n",
+                "daemon off;", "worker_processes 1;", "error_log stderr notice;", "pid " + prefix.resolve("nginx.pid") + ";",
+                "events { worker_connections 1024; }",
+                "http {", "  access_log off;",
+                "  client_body_temp_path " + prefix.resolve("body") + ";",
+                "  proxy_temp_path " + prefix.resolve("proxy") + ";",
+                "  fastcgi_temp_path " + prefix.resolve("fastcgi") + ";",
+                "  uwsgi_temp_path " + prefix.resolve("uwsgi") + ";",
+                "  scgi_temp_path " + prefix.resolve("scgi") + ";",
+                "  include " + prefix.resolve("switchboard.conf") + ";", "}", ""));
+        Child proxy = start("nginx", List.of(nginx.toString(), "-p", prefix.toString(), "-c",
+                prefix.resolve("nginx.conf").toString()));
+        awaitListening(front, proxy);
+        return front;
+    }
+
+    private static void awaitListening(int port, Child child) {
+        assertTrue(until(STEP, () -> {
+            try (Socket s = new Socket("127.0.0.1", port)) {
+                return true;
+            } catch (IOException e) {
+                return false;
+            }
+        }), child::output);
     }
 
     @AfterEach

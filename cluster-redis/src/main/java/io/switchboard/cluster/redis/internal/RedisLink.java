@@ -62,6 +62,8 @@ public final class RedisLink implements AutoCloseable {
     private final Subscription subscription = new Subscription();
     private volatile Jedis listening;
     private volatile long lastPong = System.nanoTime();
+    /** Set by the listener thread when a subscription is confirmed; read and cleared by it when it ends. */
+    private boolean subscribed;
     private final Thread listener;
     private final Thread publisher;
 
@@ -95,7 +97,11 @@ public final class RedisLink implements AutoCloseable {
         }
     }
 
-    /** The publisher thread: pipelines queued messages to Redis, reconnecting with backoff. */
+    /**
+     * The publisher thread: pipelines queued messages to Redis. Its connection is made at once,
+     * and again after a failure once the backoff has passed, or as soon as messages wait while
+     * the subscription is up (Redis is back: don't drop them for the rest of a backoff).
+     */
     private void publish() {
         Backoff backoff = new Backoff(MIN_BACKOFF, MAX_BACKOFF, ThreadLocalRandom.current());
         Jedis jedis = null;
@@ -104,11 +110,24 @@ public final class RedisLink implements AutoCloseable {
         List<Outgoing> batch = new ArrayList<>(BATCH);
         try {
             while (closed.getCount() > 0) {
-                Outgoing first = queue.poll(1, TimeUnit.SECONDS);
+                Outgoing first = jedis == null && System.nanoTime() - retryAt >= 0 ? queue.poll() : queue.poll(1, TimeUnit.SECONDS);
                 long now = System.nanoTime();
                 if (now - nextPing >= 0) {
                     nextPing = now + PING_INTERVAL.toNanos();
                     checkSubscription(now);
+                }
+                if (jedis == null && (now - retryAt >= 0 || first != null && state.listening())) {
+                    try {
+                        jedis = endpoint.client(false);
+                        jedis.ping();
+                        state.up(LinkState.Side.PUBLISHER);
+                        backoff.reset();
+                    } catch (RuntimeException e) {
+                        closeQuietly(jedis);
+                        jedis = null;
+                        state.down(LinkState.Side.PUBLISHER, "publishing connection: " + e.getMessage());
+                        retryAt = System.nanoTime() + backoff.next().toNanos();
+                    }
                 }
                 if (first == null) {
                     continue;
@@ -121,14 +140,11 @@ public final class RedisLink implements AutoCloseable {
                     bytes += o.body().length;
                 }
                 queuedBytes.addAndGet(-bytes);
-                if (jedis == null && now - retryAt < 0) {
+                if (jedis == null) {
                     drop(batch.size(), "Redis is unreachable");
                     continue;
                 }
                 try {
-                    if (jedis == null) {
-                        jedis = endpoint.client(false);
-                    }
                     Pipeline pipeline = jedis.pipelined();
                     for (Outgoing o : batch) {
                         pipeline.publish(o.channel(), o.body());
@@ -136,10 +152,9 @@ public final class RedisLink implements AutoCloseable {
                     pipeline.sync();
                     forwarded.addAndGet(batch.size());
                     droppingLogged.set(false);
-                    backoff.reset();
                 } catch (RuntimeException e) { // JedisException and what a broken pipeline throws
                     drop(batch.size(), "publishing failed: " + e.getMessage());
-                    state.down("publishing failed: " + e.getMessage());
+                    state.down(LinkState.Side.PUBLISHER, "publishing failed: " + e.getMessage());
                     closeQuietly(jedis);
                     jedis = null;
                     retryAt = System.nanoTime() + backoff.next().toNanos();
@@ -180,18 +195,19 @@ public final class RedisLink implements AutoCloseable {
                 lastPong = System.nanoTime();
                 jedis.psubscribe(subscription, codec.pattern()); // returns when unsubscribed or broken
                 if (closed.getCount() > 0) {
-                    state.down("the subscription ended");
+                    state.down(LinkState.Side.LISTENER, "the subscription ended");
                 }
             } catch (RuntimeException e) {
                 if (closed.getCount() > 0) {
-                    state.down(e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage());
+                    state.down(LinkState.Side.LISTENER, e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage());
                 }
             } finally {
                 listening = null;
                 closeQuietly(jedis);
             }
-            if (state.connected()) {
-                backoff.reset();
+            if (subscribed) {
+                subscribed = false;
+                backoff.reset(); // it was up: the first retry comes soon
             }
             try {
                 if (closed.await(backoff.next().toNanos(), TimeUnit.NANOSECONDS)) {
@@ -208,7 +224,8 @@ public final class RedisLink implements AutoCloseable {
         @Override
         public void onPSubscribe(byte[] pattern, int subscribedChannels) {
             lastPong = System.nanoTime();
-            state.up();
+            subscribed = true;
+            state.up(LinkState.Side.LISTENER);
         }
 
         @Override
