@@ -1,5 +1,7 @@
 package io.switchboard.api;
 
+import java.io.OutputStream;
+import java.io.Writer;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.Optional;
@@ -62,6 +64,31 @@ public interface WebSocket extends AutoCloseable {
      * @throws IllegalArgumentException if {@code data} is longer than 125 bytes
      */
     boolean ping(byte[] data);
+
+    /**
+     * Blocks until the next message starts and returns it as a stream, its payload read as its
+     * frames arrive: for messages too large to hold in memory. See {@link MessageStream}.
+     *
+     * @return the message, or null once the connection has ended (as {@link #read()})
+     */
+    MessageStream readStream();
+
+    /**
+     * Starts a binary message written as a stream: each fragment-size of bytes written goes out
+     * as one fragment, {@code flush()} sends what is buffered, and {@code close()} ends the
+     * message. Other sends wait until it is closed, so write and close it from one thread, and
+     * always close it. Streamed messages are sent uncompressed.
+     *
+     * @return the stream; its writes throw {@link java.io.IOException} once the connection has closed
+     */
+    OutputStream sendStream();
+
+    /**
+     * Starts a text message written as a stream, as {@link #sendStream()} does for binary.
+     *
+     * @return the writer, encoding UTF-8
+     */
+    Writer sendTextStream();
 
     /** Closes the connection normally: same as {@code close(CloseStatus.NORMAL, "")}. */
     @Override

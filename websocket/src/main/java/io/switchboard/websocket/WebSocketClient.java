@@ -274,6 +274,44 @@ public final class WebSocketClient implements WebSocket {
     }
 
     @Override
+    public io.switchboard.api.MessageStream readStream() {
+        WebSocketSession s = session;
+        return s == null ? null : s.readStream();
+    }
+
+    /** {@inheritDoc} Before the first connect, writes fail with {@link java.io.IOException}. */
+    @Override
+    public java.io.OutputStream sendStream() {
+        WebSocketSession s = session;
+        if (s != null) {
+            return s.sendStream();
+        }
+        java.io.OutputStream closed = java.io.OutputStream.nullOutputStream();
+        closeQuietly(closed); // a closed null stream: every write throws IOException
+        return closed;
+    }
+
+    /** {@inheritDoc} Before the first connect, writes fail with {@link java.io.IOException}. */
+    @Override
+    public java.io.Writer sendTextStream() {
+        WebSocketSession s = session;
+        if (s != null) {
+            return s.sendTextStream();
+        }
+        java.io.Writer closed = java.io.Writer.nullWriter();
+        closeQuietly(closed); // a closed null writer: every write throws IOException
+        return closed;
+    }
+
+    private static void closeQuietly(java.io.Closeable c) {
+        try {
+            c.close();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e); // a null stream's close never throws
+        }
+    }
+
+    @Override
     public boolean send(String text) {
         WebSocketSession s = session;
         return s != null && s.send(text);

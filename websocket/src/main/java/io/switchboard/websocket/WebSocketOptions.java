@@ -36,6 +36,9 @@ import java.util.Optional;
  *     close with 1008</td></tr>
  * <tr><td>{@link #descriptorReserve()}</td><td>64</td><td>server; descriptors kept free: upgrades get 503
  *     once fewer are left</td></tr>
+ * <tr><td>{@link #maxStreamedMessageSize()}</td><td>0 (unlimited)</td><td>both; messages read with
+ *     readStream(), larger close with 1009</td></tr>
+ * <tr><td>{@link #fragmentSize()}</td><td>64 KiB</td><td>both; longer messages are sent in fragments</td></tr>
  * <tr><td>{@link #maxConnectionsPerAddress()}</td><td>0 (off)</td><td>server; beyond it 429</td></tr>
  * <tr><td>{@link #maxHandshakesPerSecondPerAddress()}</td><td>0 (off)</td><td>server; beyond it 429</td></tr>
  * <tr><td>{@link #subProtocols()}</td><td>none</td><td>client; offered sub-protocols</td></tr>
@@ -75,6 +78,8 @@ public final class WebSocketOptions {
     public static final int DEFAULT_MAX_SESSIONS = 0;
     /** Default {@link #controlFrameRate()}: 100 pings and pongs per second. */
     public static final int DEFAULT_CONTROL_FRAME_RATE = 100;
+    /** Default {@link #fragmentSize()}: 64 KiB. */
+    public static final int DEFAULT_FRAGMENT_SIZE = 64 * 1024;
     /** Default {@link #descriptorReserve()}: 64 descriptors. */
     public static final int DEFAULT_DESCRIPTOR_RESERVE = 64;
 
@@ -115,6 +120,8 @@ public final class WebSocketOptions {
     private final int descriptorReserve;
     private final int maxConnectionsPerAddress;
     private final int maxHandshakesPerSecondPerAddress;
+    private final int fragmentSize;
+    private final long maxStreamedMessageSize;
 
     private WebSocketOptions(Builder b) {
         this.maxMessageSize = b.maxMessageSize;
@@ -139,6 +146,8 @@ public final class WebSocketOptions {
         this.descriptorReserve = b.descriptorReserve;
         this.maxConnectionsPerAddress = b.maxConnectionsPerAddress;
         this.maxHandshakesPerSecondPerAddress = b.maxHandshakesPerSecondPerAddress;
+        this.fragmentSize = b.fragmentSize;
+        this.maxStreamedMessageSize = b.maxStreamedMessageSize;
     }
 
     /** The options with every default. */
@@ -176,6 +185,8 @@ public final class WebSocketOptions {
         b.descriptorReserve = descriptorReserve;
         b.maxConnectionsPerAddress = maxConnectionsPerAddress;
         b.maxHandshakesPerSecondPerAddress = maxHandshakesPerSecondPerAddress;
+        b.fragmentSize = fragmentSize;
+        b.maxStreamedMessageSize = maxStreamedMessageSize;
         return b;
     }
 
@@ -188,7 +199,7 @@ public final class WebSocketOptions {
     SessionConfig sessionConfig(long maxMessageSize, InboundMemory inboundMemory, IncidentSummary incidents) {
         return new SessionConfig(maxMessageSize, closeTimeout, pingInterval, maxMissedPongs, readTimeout,
                 writeTimeout, outboundBudget, slowPeerPolicy == SlowPeerPolicy.CLOSE, controlFrameRate,
-                inboundMemory, incidents);
+                inboundMemory, incidents, fragmentSize, maxStreamedMessageSize);
     }
 
     /** How long to wait for the peer's close frame after sending ours, then drop the connection. */
@@ -348,6 +359,24 @@ public final class WebSocketOptions {
         return maxHandshakesPerSecondPerAddress;
     }
 
+    /**
+     * The largest frame payload sent. A longer message (after compression, if any) goes out as
+     * fragments of this size, and pongs, heartbeat pings and the close frame are written between
+     * them instead of waiting for the whole message; the receiver still gets one message.
+     */
+    public int fragmentSize() {
+        return fragmentSize;
+    }
+
+    /**
+     * The largest message read with {@code readStream()}: a streamed message is never held
+     * whole, so this limit is separate from {@link #maxMessageSize()}; larger ones close the
+     * connection with 1009. 0: unlimited.
+     */
+    public long maxStreamedMessageSize() {
+        return maxStreamedMessageSize;
+    }
+
     @Override
     public String toString() {
         return "WebSocketOptions[maxMessageSize=" + maxMessageSize + ", closeTimeout=" + closeTimeout
@@ -361,7 +390,8 @@ public final class WebSocketOptions {
                 + ", compression=" + compression + ", maxInboundMemory=" + maxInboundMemory
                 + ", controlFrameRate=" + controlFrameRate + ", descriptorReserve=" + descriptorReserve
                 + ", maxConnectionsPerAddress=" + maxConnectionsPerAddress
-                + ", maxHandshakesPerSecondPerAddress=" + maxHandshakesPerSecondPerAddress + "]";
+                + ", maxHandshakesPerSecondPerAddress=" + maxHandshakesPerSecondPerAddress
+                + ", fragmentSize=" + fragmentSize + ", maxStreamedMessageSize=" + maxStreamedMessageSize + "]";
     }
 
     /** Builds {@link WebSocketOptions}. Not thread-safe. */
@@ -388,6 +418,8 @@ public final class WebSocketOptions {
         private int descriptorReserve = DEFAULT_DESCRIPTOR_RESERVE;
         private int maxConnectionsPerAddress;
         private int maxHandshakesPerSecondPerAddress;
+        private int fragmentSize = DEFAULT_FRAGMENT_SIZE;
+        private long maxStreamedMessageSize;
 
         private Builder() {
         }
@@ -541,6 +573,21 @@ public final class WebSocketOptions {
         /** @see WebSocketOptions#maxHandshakesPerSecondPerAddress() */
         public Builder maxHandshakesPerSecondPerAddress(int perSecond) {
             this.maxHandshakesPerSecondPerAddress = (int) notNegative("maxHandshakesPerSecondPerAddress", perSecond);
+            return this;
+        }
+
+        /** @see WebSocketOptions#fragmentSize() */
+        public Builder fragmentSize(int bytes) {
+            if (bytes < 1) {
+                throw new IllegalArgumentException("fragmentSize must be positive, got " + bytes);
+            }
+            this.fragmentSize = bytes;
+            return this;
+        }
+
+        /** @see WebSocketOptions#maxStreamedMessageSize() */
+        public Builder maxStreamedMessageSize(long bytes) {
+            this.maxStreamedMessageSize = notNegative("maxStreamedMessageSize", bytes);
             return this;
         }
 

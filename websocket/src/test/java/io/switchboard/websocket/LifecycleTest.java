@@ -49,8 +49,10 @@ class LifecycleTest {
         }
     };
 
+    /** No heartbeats, a short close timeout, and every message in one frame (these tests read frames; ProtocolDepthTest covers fragments). */
     private static WebSocketOptions.Builder quiet() {
-        return WebSocketOptions.builder().pingInterval(Duration.ZERO).closeTimeout(Duration.ofMillis(500));
+        return WebSocketOptions.builder().pingInterval(Duration.ZERO).closeTimeout(Duration.ofMillis(500))
+                .fragmentSize(Integer.MAX_VALUE);
     }
 
     @Test

@@ -45,8 +45,10 @@ class NodeWsInteropTest {
     static void installPeer() throws Exception {
         Assumptions.assumeTrue(onPath("node") && onPath("npm"), "node and npm are not on the PATH");
         Files.createDirectories(PEER);
-        for (String file : List.of("package.json", "package-lock.json", ".npmrc", "peer.mjs")) {
-            Files.copy(SOURCE.resolve(file), PEER.resolve(file), StandardCopyOption.REPLACE_EXISTING);
+        try (var files = Files.list(SOURCE)) {
+            for (Path file : files.filter(Files::isRegularFile).toList()) {
+                Files.copy(file, PEER.resolve(file.getFileName()), StandardCopyOption.REPLACE_EXISTING);
+            }
         }
         if (!Files.isDirectory(PEER.resolve("node_modules").resolve("ws"))) {
             Process npm = new ProcessBuilder("npm", "ci", "--no-fund", "--no-audit").directory(PEER.toFile())
@@ -67,12 +69,17 @@ class NodeWsInteropTest {
     }
 
     private static Process node(String... args) throws IOException {
-        List<String> command = new ArrayList<>(List.of("node", "peer.mjs"));
+        return script("peer.mjs", args);
+    }
+
+    /** Runs {@code script} (a file of src/test/node) with node in the installed peer folder. */
+    static Process script(String script, String... args) throws IOException {
+        List<String> command = new ArrayList<>(List.of("node", script));
         command.addAll(List.of(args));
         return new ProcessBuilder(command).directory(PEER.toFile()).redirectErrorStream(true).start();
     }
 
-    private static BlockingQueue<String> lines(Process process) {
+    static BlockingQueue<String> lines(Process process) {
         BlockingQueue<String> queue = new LinkedBlockingQueue<>();
         Thread.ofVirtual().start(() -> {
             try (BufferedReader r = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {

@@ -27,8 +27,9 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(30)
 class ServerEchoTest {
 
+    /** Messages up to 1 MiB in one frame: the length-encoding test reads single frames. */
     private static final WebSocketOptions OPTIONS = WebSocketOptions.builder()
-            .closeTimeout(Duration.ofMillis(500)).build();
+            .closeTimeout(Duration.ofMillis(500)).fragmentSize(1024 * 1024).build();
 
     private WebSocketServer server;
     private int port;

@@ -71,6 +71,23 @@ public final class FrameReader {
     /** Compressed bytes read per step; allocated on the first compressed message. */
     private byte[] compressedChunk;
 
+    /** The data frame being read: final or not, payload bytes not read yet, its mask. */
+    private boolean frameFin;
+    private long frameRemaining;
+    private boolean frameMasked;
+    private int frameMaskKey;
+    private int frameKeyIndex;
+
+    /** Whether a message is being streamed (startStreamed() until readStreamed() returned -1). */
+    private boolean streaming;
+    /** Payload bytes of the streamed message so far. */
+    private long streamedLength;
+    /** The largest streamed message accepted. */
+    private long maxStreamedSize = Long.MAX_VALUE;
+    /** A compressed streamed message, inflated whole; null otherwise. */
+    private byte[] inflated;
+    private int inflatedOffset;
+
     /** Opcode of the message being assembled (text or binary), or -1 between messages. */
     private int messageOpcode = -1;
     /** Payload of the message being assembled; its first {@code messageLength} bytes are valid. */
@@ -117,6 +134,125 @@ public final class FrameReader {
      * @throws IOException if reading failed
      */
     public Message readMessage() throws IOException {
+        skipStreamed();
+        while (nextDataFrame()) {
+            Message m = data(frameFin, frameRemaining, frameMasked, frameMaskKey);
+            if (m != null) {
+                return m;
+            }
+        }
+        return null;
+    }
+
+    /**
+     * Starts reading the next message as a stream (any streamed message left unfinished is
+     * skipped first): its payload then comes from {@link #readStreamed}, frame by frame as it
+     * arrives, with no buffer of the message's size. A compressed message is inflated whole
+     * first (bounded by the buffered size limit), then streamed from memory.
+     *
+     * @return {@link WebSocketProtocol#OPCODE_TEXT} or {@link WebSocketProtocol#OPCODE_BINARY},
+     *     or -1 after a close frame was passed to {@link Callback#onClose}
+     */
+    public int startStreamed() throws IOException {
+        skipStreamed();
+        if (!nextDataFrame()) {
+            return -1;
+        }
+        int opcode = messageOpcode;
+        if (inflater != null) {
+            Message m;
+            while ((m = data(frameFin, frameRemaining, frameMasked, frameMaskKey)) == null) {
+                if (!nextDataFrame()) {
+                    throw new EOFException("close frame inside a message");
+                }
+            }
+            inflated = m instanceof Message.Text t ? t.text().getBytes(StandardCharsets.UTF_8) : ((Message.Binary) m).bytes();
+            inflatedOffset = 0;
+        }
+        streaming = true;
+        streamedLength = 0;
+        return opcode;
+    }
+
+    /**
+     * Reads up to {@code length} payload bytes of the message started by {@link #startStreamed},
+     * across its frames (control frames between them go to the {@link Callback}); UTF-8 of text
+     * is checked as the bytes pass. Blocks until at least one byte has arrived.
+     *
+     * @return the bytes read, or -1 at the end of the message
+     * @throws ProtocolException if the peer broke a rule (1009 beyond the streamed size limit)
+     * @throws EOFException if the stream or a close frame ended the message early
+     */
+    public int readStreamed(byte[] b, int offset, int length) throws IOException {
+        if (!streaming) {
+            return -1;
+        }
+        if (inflated != null) {
+            int n = Math.min(length, inflated.length - inflatedOffset);
+            if (n <= 0) {
+                inflated = null;
+                streaming = false;
+                return -1;
+            }
+            System.arraycopy(inflated, inflatedOffset, b, offset, n);
+            inflatedOffset += n;
+            return n;
+        }
+        while (frameRemaining == 0) {
+            if (frameFin) {
+                streaming = false;
+                messageOpcode = -1;
+                if (!utf8.isComplete()) {
+                    throw ProtocolException.invalidPayload("text message ends inside a UTF-8 sequence");
+                }
+                return -1;
+            }
+            if (!nextDataFrame()) {
+                streaming = false;
+                throw new EOFException("close frame inside a message");
+            }
+        }
+        if (streamedLength + frameRemaining > maxStreamedSize) {
+            throw new ProtocolException(CloseStatus.MESSAGE_TOO_BIG, "streamed message of at least "
+                    + (streamedLength + frameRemaining) + " bytes exceeds the limit of " + maxStreamedSize);
+        }
+        int n = in.read(b, offset, (int) Math.min(length, frameRemaining));
+        if (n < 0) {
+            throw new EOFException("stream ended " + frameRemaining + " bytes before the end of a frame");
+        }
+        if (frameMasked) {
+            frameKeyIndex = WebSocketProtocol.toggleMask(b, offset, n, frameMaskKey, frameKeyIndex);
+        }
+        if (messageOpcode == OPCODE_TEXT && utf8.feed(b, offset, n) != -1) {
+            throw ProtocolException.invalidPayload("text message is not valid UTF-8");
+        }
+        frameRemaining -= n;
+        streamedLength += n;
+        return n;
+    }
+
+    /** Whether a streamed message has been started and not read to its end. */
+    public boolean isStreaming() {
+        return streaming;
+    }
+
+    /** Reads and discards the rest of a streamed message left unfinished. */
+    private void skipStreamed() throws IOException {
+        if (streaming) {
+            byte[] sink = new byte[CHUNK];
+            while (readStreamed(sink, 0, sink.length) >= 0) {
+                // discard
+            }
+        }
+    }
+
+    /**
+     * Reads frames, handing control frames to the callback, until a data frame: its header is
+     * then in the frame fields, and a first frame has started a new message.
+     *
+     * @return false after a close frame
+     */
+    private boolean nextDataFrame() throws IOException {
         while (true) {
             readFully(header, 0, 2);
             int b0 = header[0] & 0xFF;
@@ -166,8 +302,9 @@ public final class FrameReader {
                         WebSocketProtocol.toggleMask(payload, 0, payload.length, maskKey, 0);
                     }
                     if (control(opcode, payload)) {
-                        return null;
+                        return false;
                     }
+                    continue;
                 }
                 case OPCODE_TEXT, OPCODE_BINARY -> {
                     if (messageOpcode != -1) {
@@ -180,23 +317,21 @@ public final class FrameReader {
                     if (compressed) {
                         inflater = PerMessageDeflate.borrowInflater();
                     }
-                    Message m = data(fin, length, masked, maskKey);
-                    if (m != null) {
-                        return m;
-                    }
                 }
                 case OPCODE_CONTINUATION -> {
                     if (messageOpcode == -1) {
                         throw ProtocolException.protocolError("continuation frame without a message to continue");
                     }
-                    Message m = data(fin, length, masked, maskKey);
-                    if (m != null) {
-                        return m;
-                    }
                 }
                 default -> throw ProtocolException.protocolError("unknown "
                         + WebSocketProtocol.opcodeName(opcode));
             }
+            frameFin = fin;
+            frameRemaining = length;
+            frameMasked = masked;
+            frameMaskKey = maskKey;
+            frameKeyIndex = 0;
+            return true;
         }
     }
 
@@ -261,9 +396,13 @@ public final class FrameReader {
         int keyIndex = 0;
         boolean text = messageOpcode == OPCODE_TEXT;
         while (remaining > 0) {
-            int step = Math.min(remaining, CHUNK);
-            ensureCapacity(messageLength + step, fin ? messageLength + remaining : -1);
-            readFully(message, messageLength, step);
+            ensureCapacity(messageLength + Math.min(remaining, CHUNK), fin ? messageLength + remaining : -1);
+            // Whatever has arrived, not a whole chunk: a bad UTF-8 byte fails the connection as
+            // soon as the piece holding it is here, before the rest of the frame is sent.
+            int step = in.read(message, messageLength, Math.min(remaining, CHUNK));
+            if (step < 0) {
+                throw new EOFException("stream ended " + remaining + " bytes before the end of a frame");
+            }
             if (masked) {
                 keyIndex = WebSocketProtocol.toggleMask(message, messageLength, step, maskKey, keyIndex);
             }
@@ -390,6 +529,11 @@ public final class FrameReader {
     private void resize(int length) {
         memory.charge((long) length - message.length);
         message = length == 0 ? EMPTY : Arrays.copyOf(message, length);
+    }
+
+    /** Sets the largest streamed message accepted (larger: 1009); unlimited unless set. */
+    public void maxStreamedSize(long bytes) {
+        this.maxStreamedSize = bytes;
     }
 
     /** Gives back everything charged to the memory account (any thread, once the session ends). */

@@ -20,10 +20,15 @@ import java.time.Duration;
  * @param inboundMemory the budget that message assembly and inflation are charged to
  * @param incidents where closes caused by the peer are summed up for the log; null: each is
  *     logged at INFO (a client has no flood to summarise)
+ * @param fragmentSize the largest frame payload sent: longer messages go out in fragments, and
+ *     control frames between them
+ * @param maxStreamedMessageSize the largest message read as a stream; larger ones close with
+ *     1009; 0: unlimited
  */
 public record SessionConfig(long maxMessageSize, Duration closeTimeout, Duration pingInterval, int maxMissedPongs,
         Duration readTimeout, Duration writeTimeout, long outboundBudget, boolean closeSlowPeer,
-        int controlFrameRate, InboundMemory inboundMemory, IncidentSummary incidents) {
+        int controlFrameRate, InboundMemory inboundMemory, IncidentSummary incidents, int fragmentSize,
+        long maxStreamedMessageSize) {
 
     /** The watchdog period: fine enough for every enabled timer, coarse enough to cost nothing. */
     Duration tick() {

@@ -1,18 +1,23 @@
 package io.switchboard.websocket.internal;
 
 import static io.switchboard.websocket.internal.WebSocketProtocol.OPCODE_BINARY;
+import static io.switchboard.websocket.internal.WebSocketProtocol.OPCODE_CONTINUATION;
 import static io.switchboard.websocket.internal.WebSocketProtocol.OPCODE_PING;
 import static io.switchboard.websocket.internal.WebSocketProtocol.OPCODE_PONG;
 import static io.switchboard.websocket.internal.WebSocketProtocol.OPCODE_TEXT;
 
 import io.switchboard.api.CloseStatus;
 import io.switchboard.api.Message;
+import io.switchboard.api.MessageStream;
 import io.switchboard.api.Request;
 import io.switchboard.api.WebSocket;
 import io.switchboard.api.spi.Connection;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.OutputStreamWriter;
+import java.io.Writer;
 import java.lang.System.Logger.Level;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -24,7 +29,8 @@ import java.util.Optional;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -61,10 +67,23 @@ public final class WebSocketSession implements WebSocket, FrameReader.Callback {
     private final FrameReader reader;
     private final FrameWriter writer;
     private final ReentrantLock readLock = new ReentrantLock();
-    private final ReentrantLock writeLock = new ReentrantLock();
+    /** Held by a data message's sender for all its fragments (taken before writeLock): messages never interleave. */
+    private final ReentrantLock messageLock = new ReentrantLock();
+    /**
+     * Held while one frame is written. Fair, so a pong, a heartbeat or the close frame waiting
+     * for it gets it between two fragments instead of the sender taking it straight back.
+     */
+    private final ReentrantLock writeLock = new ReentrantLock(true);
     private final AtomicBoolean terminated = new AtomicBoolean();
-    /** The payload of the pong waiting for its turn to be written; null when none waits. */
-    private final AtomicReference<byte[]> pendingPong = new AtomicReference<>();
+    /**
+     * Pongs owed, in the order of their pings; written ahead of the next frame or by a short-lived
+     * virtual thread. At most {@link #MAX_PENDING_PONGS}: beyond that (a writer is blocked) the
+     * oldest are dropped, as §5.5.3 allows.
+     */
+    private final ConcurrentLinkedQueue<byte[]> pendingPongs = new ConcurrentLinkedQueue<>();
+    /** Pongs added minus pongs taken; the reader starts a writer when it goes from 0 to 1. */
+    private final AtomicInteger pendingPongCount = new AtomicInteger();
+    static final int MAX_PENDING_PONGS = 256;
     private final OutboundBudget budget;
     /** Pings and pongs the peer may still send; null when unlimited. Used by the reading thread only. */
     private final TokenBucket controlFrames;
@@ -143,6 +162,9 @@ public final class WebSocketSession implements WebSocket, FrameReader.Callback {
         this.controlFrames = config.controlFrameLimit();
         this.reader = new FrameReader(this.input, isClient, config.maxMessageSize(), deflate,
                 config.inboundMemory().account(), this);
+        if (config.maxStreamedMessageSize() > 0) {
+            reader.maxStreamedSize(config.maxStreamedMessageSize());
+        }
         this.writer = new FrameWriter(connection.output(), isClient ? new SecureRandom() : null);
         if (config.needsWatchdog()) {
             nextPingAt = System.nanoTime() + config.pingInterval().toNanos();
@@ -152,26 +174,55 @@ public final class WebSocketSession implements WebSocket, FrameReader.Callback {
 
     @Override
     public Message read() {
+        return readSafely(reader::readMessage);
+    }
+
+    @Override
+    public MessageStream readStream() {
+        return readSafely(() -> {
+            int opcode = reader.startStreamed();
+            return opcode < 0 ? null : new MessageStreams.Incoming(this, opcode == OPCODE_TEXT);
+        });
+    }
+
+    /**
+     * Reads the next bytes of the streamed message: their count, -1 at its end, or null once
+     * the connection has ended (a close frame or failure inside the message).
+     */
+    Integer readStreamed(byte[] b, int offset, int length) {
+        return readSafely(() -> reader.readStreamed(b, offset, length));
+    }
+
+    /** One step of reading from the peer, returning null once the peer's close frame arrived. */
+    private interface ReadStep<T> {
+        T read() throws IOException;
+    }
+
+    /**
+     * Runs {@code step} under readLock and turns its failures into the close handshake: a
+     * protocol violation fails the connection with its status, the peer's close frame is
+     * answered, a lost connection is released. Returns null in all those cases.
+     */
+    private <T> T readSafely(ReadStep<T> step) {
         readLock.lock();
         try {
             if (closeReceived || terminated.get()) {
                 return null;
             }
-            Message message = reader.readMessage();
-            if (message != null) {
-                return message;
+            T result = step.read();
+            if (result != null) {
+                return result;
             }
-            // The peer's close frame arrived (onClose ran): answer it unless we started.
-            if (!closeSent) {
-                CloseStatus echo = receivedStatus.isSendable() ? receivedStatus : null;
-                sendClose(echo == null ? -1 : echo.code(), echo == null ? "" : receivedReason, echo);
-            }
-            finishClosedConnection();
+            answerPeerClose();
             return null;
         } catch (ProtocolException e) {
             fail(e.status(), e.getMessage());
             return null;
         } catch (IOException e) {
+            if (closeReceived) {
+                answerPeerClose(); // it came inside a streamed message
+                return null;
+            }
             if (!terminated.get()) {
                 LOG.log(Level.DEBUG, "{0}: connection lost: {1}", this, e.toString());
             }
@@ -179,6 +230,45 @@ public final class WebSocketSession implements WebSocket, FrameReader.Callback {
             return null;
         } finally {
             readLock.unlock();
+        }
+    }
+
+    /** The peer's close frame arrived (onClose ran): answers it unless we started, then ends. */
+    private void answerPeerClose() {
+        if (!closeSent) {
+            CloseStatus echo = receivedStatus.isSendable() ? receivedStatus : null;
+            sendClose(echo == null ? -1 : echo.code(), echo == null ? "" : receivedReason, echo);
+        }
+        finishClosedConnection();
+    }
+
+    @Override
+    public OutputStream sendStream() {
+        messageLock.lock(); // released by the stream's close(), through endStreamedSend()
+        return new MessageStreams.Outgoing(this, OPCODE_BINARY, config.fragmentSize());
+    }
+
+    @Override
+    public Writer sendTextStream() {
+        messageLock.lock();
+        return new OutputStreamWriter(new MessageStreams.Outgoing(this, OPCODE_TEXT, config.fragmentSize()),
+                StandardCharsets.UTF_8);
+    }
+
+    /** Writes one fragment of a streamed message (the caller holds messageLock); false once closed. */
+    boolean sendFragment(int opcode, boolean fin, byte[] payload, int length) {
+        writeLock.lock();
+        try {
+            return !closeSent && !terminated.get() && writeFrame(opcode, fin, false, payload, 0, length);
+        } finally {
+            writeLock.unlock();
+        }
+    }
+
+    /** A streamed send has ended: other sends may go. */
+    void endStreamedSend() {
+        if (messageLock.isHeldByCurrentThread()) {
+            messageLock.unlock();
         }
     }
 
@@ -238,38 +328,56 @@ public final class WebSocketSession implements WebSocket, FrameReader.Callback {
      * @return false if closed, over budget, or the write failed (the connection is then released)
      */
     boolean sendFrame(int opcode, byte[] payload, int offset, int length) {
-        // Control frames (at most 125 bytes) skip the budget: a pong must never wait behind a
-        // broadcast, and the reading thread that sends it must not block on one.
-        boolean counted = !WebSocketProtocol.isControl(opcode);
-        if (closeSent || terminated.get() || counted && !reserve(length)) {
+        if (WebSocketProtocol.isControl(opcode)) {
+            return sendControl(opcode, payload, offset, length);
+        }
+        if (closeSent || terminated.get() || !reserve(length)) {
             return false;
         }
         boolean writing = false;
+        messageLock.lock();
         try {
-            writeLock.lock();
-            try {
-                if (closeSent || terminated.get()) {
-                    return false;
-                }
-                if (Thread.currentThread().isInterrupted()) {
-                    return false; // as in reserve(): writing would let an interruptible channel close under everyone
-                }
-                if (counted) {
-                    budget.startWriting(length);
-                    writing = true;
-                }
-                return write(opcode, payload, offset, length);
-            } finally {
-                writeLock.unlock();
+            if (closeSent || terminated.get()) {
+                return false;
             }
+            if (Thread.currentThread().isInterrupted()) {
+                return false; // as in reserve(): writing would let an interruptible channel close under everyone
+            }
+            budget.startWriting(length);
+            writing = true;
+            return write(opcode, payload, offset, length);
         } finally {
-            if (counted) {
-                budget.release(length, writing);
-            }
+            messageLock.unlock();
+            budget.release(length, writing);
         }
     }
 
-    /** Writes one frame under writeLock with the write deadline armed, compressed if agreed. */
+    /**
+     * Sends a control frame (at most 125 bytes). It skips the budget and the message lock: a
+     * pong must never wait behind a broadcast, and it goes out between the fragments of a large
+     * message being sent.
+     */
+    private boolean sendControl(int opcode, byte[] payload, int offset, int length) {
+        if (closeSent || terminated.get()) {
+            return false;
+        }
+        writeLock.lock();
+        try {
+            if (closeSent || terminated.get() || Thread.currentThread().isInterrupted()) {
+                return false;
+            }
+            return writeFrame(opcode, true, false, payload, offset, length);
+        } finally {
+            writeLock.unlock();
+        }
+    }
+
+    /**
+     * Writes one data message, compressed if agreed, in fragments of at most the fragment size
+     * (caller holds messageLock). writeLock is taken per fragment, so control frames (pongs,
+     * heartbeats, the close frame) go out between the fragments; once our close frame is out,
+     * the rest of the message is not sent (§5.5.1).
+     */
     private boolean write(int opcode, byte[] payload, int offset, int length) {
         boolean compress = deflate && !WebSocketProtocol.isControl(opcode)
                 && length >= PerMessageDeflate.MIN_COMPRESSED_LENGTH;
@@ -278,10 +386,31 @@ public final class WebSocketSession implements WebSocket, FrameReader.Callback {
             offset = 0;
             length = payload.length;
         }
+        int end = offset + length;
+        int at = offset;
+        do {
+            int n = Math.min(config.fragmentSize(), end - at);
+            writeLock.lock();
+            try {
+                if (closeSent || terminated.get()
+                        || !writeFrame(at == offset ? opcode : OPCODE_CONTINUATION, at + n == end,
+                                at == offset && compress, payload, at, n)) {
+                    return false;
+                }
+            } finally {
+                writeLock.unlock();
+            }
+            at += n;
+        } while (at < end);
+        return true;
+    }
+
+    /** Writes one frame, owed pongs first, with the write deadline armed. Caller holds writeLock. */
+    private boolean writeFrame(int opcode, boolean fin, boolean rsv1, byte[] payload, int offset, int length) {
         armWriteDeadline();
         try {
-            writePendingPong();
-            writer.writeFrame(opcode, true, compress, payload, offset, length);
+            writePendingPongs();
+            writer.writeFrame(opcode, fin, rsv1, payload, offset, length);
             return true;
         } catch (IOException e) {
             LOG.log(Level.DEBUG, "{0}: write failed: {1}", this, e.toString());
@@ -308,6 +437,7 @@ public final class WebSocketSession implements WebSocket, FrameReader.Callback {
             return false;
         }
         boolean writing = false;
+        messageLock.lock(); // never inside the fragments of another message
         writeLock.lock();
         try {
             if (closeSent || terminated.get() || Thread.currentThread().isInterrupted()) {
@@ -316,7 +446,7 @@ public final class WebSocketSession implements WebSocket, FrameReader.Callback {
             budget.startWriting(length);
             writing = true;
             armWriteDeadline();
-            writePendingPong();
+            writePendingPongs();
             connection.output().write(encoded);
             connection.output().flush();
             return true;
@@ -327,6 +457,7 @@ public final class WebSocketSession implements WebSocket, FrameReader.Callback {
         } finally {
             writeDeadline = 0;
             writeLock.unlock();
+            messageLock.unlock();
             budget.release(length, writing);
         }
     }
@@ -454,7 +585,7 @@ public final class WebSocketSession implements WebSocket, FrameReader.Callback {
             sentReason = reason;
             closeSent = true;
             armWriteDeadline();
-            writePendingPong();
+            writePendingPongs();
             writer.writeClose(code, reason);
             return true;
         } catch (IOException e) {
@@ -642,40 +773,50 @@ public final class WebSocketSession implements WebSocket, FrameReader.Callback {
     /**
      * Answers from another thread: the reading thread never waits for a write. Waiting behind a
      * send stuck on a peer that is itself blocked writing to us until we read would stall both
-     * ends until the write timeout. While a pong waits for its turn, a newer ping replaces its
-     * payload (§5.5.3: only the most recent ping needs an answer).
+     * ends until the write timeout. Every ping gets its own pong, in order (§5.5.2); only when
+     * more than {@link #MAX_PENDING_PONGS} wait behind a blocked writer are the oldest dropped
+     * (§5.5.3 asks an answer to the most recent ping only).
      */
     @Override
     public void onPing(byte[] payload) {
         checkControlFrameRate();
-        if (!closeSent && pendingPong.getAndSet(payload) == null) {
+        if (closeSent) {
+            return;
+        }
+        pendingPongs.add(payload);
+        int owed = pendingPongCount.incrementAndGet();
+        if (owed > MAX_PENDING_PONGS && pendingPongs.poll() != null) {
+            pendingPongCount.decrementAndGet();
+        }
+        if (owed == 1) {
             Thread.ofVirtual().start(this::answerPing);
         }
     }
 
-    /** Writes the waiting pong unless a frame written meanwhile took it along. */
+    /** Writes the owed pongs, unless a frame written meanwhile took them along. */
     private void answerPing() {
         writeLock.lock();
         try {
-            byte[] payload = pendingPong.getAndSet(null);
-            if (payload != null && !closeSent && !terminated.get()) {
-                write(OPCODE_PONG, payload, 0, payload.length);
+            if (!closeSent && !terminated.get()) {
+                armWriteDeadline();
+                writePendingPongs();
             }
+        } catch (IOException e) {
+            LOG.log(Level.DEBUG, "{0}: pong not written: {1}", this, e.toString());
+            terminate();
         } finally {
+            writeDeadline = 0;
             writeLock.unlock();
         }
     }
 
     /**
-     * Writes the waiting pong, if any, ahead of the frame about to be written (caller holds
+     * Writes the owed pongs, if any, ahead of the frame about to be written (caller holds
      * writeLock): a ping is answered before anything sent after it was read.
      */
-    private void writePendingPong() throws IOException {
-        if (pendingPong.get() == null) {
-            return; // the usual case on every write: a plain read, no atomic swap
-        }
-        byte[] payload = pendingPong.getAndSet(null);
-        if (payload != null) {
+    private void writePendingPongs() throws IOException {
+        for (byte[] payload; (payload = pendingPongs.poll()) != null; ) {
+            pendingPongCount.decrementAndGet();
             writer.writeFrame(OPCODE_PONG, true, payload, 0, payload.length);
         }
     }
