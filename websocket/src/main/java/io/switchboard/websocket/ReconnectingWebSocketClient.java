@@ -311,8 +311,35 @@ public final class ReconnectingWebSocketClient implements WebSocket {
      */
     @Override
     public Message read() {
+        return readAcross(client::read);
+    }
+
+    /**
+     * As {@link #read()}, for a message read as a stream: a connection that ends inside a
+     * streamed message makes that stream throw {@link java.io.IOException}; the next
+     * {@code readStream()} reconnects as {@code read()} does.
+     */
+    @Override
+    public io.switchboard.api.MessageStream readStream() {
+        return readAcross(client::readStream);
+    }
+
+    /** Streams on the current connection; its writes throw {@link java.io.IOException} while it is down. */
+    @Override
+    public java.io.OutputStream sendStream() {
+        return client.sendStream();
+    }
+
+    /** Streams on the current connection; its writes throw {@link java.io.IOException} while it is down. */
+    @Override
+    public java.io.Writer sendTextStream() {
+        return client.sendTextStream();
+    }
+
+    /** Reads with {@code readOne} from the current connection, reconnecting when it ends. */
+    private <T> T readAcross(java.util.function.Supplier<T> readOne) {
         while (true) {
-            Message message = client.read();
+            T message = readOne.get();
             if (message != null) {
                 return message;
             }
