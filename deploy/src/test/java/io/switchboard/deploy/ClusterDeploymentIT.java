@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.switchboard.api.CloseStatus;
 import io.switchboard.api.Message;
+import io.switchboard.api.WebSocket;
+import io.switchboard.websocket.ReconnectingWebSocketClient;
 import io.switchboard.websocket.WebSocketClient;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -46,7 +48,7 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code deploy/nginx.conf}, ports replaced. Clients connect through both (round robin spreads
  * them over the instances); every message reaches every client whatever instance and balancer
  * it came through. Then one instance gets SIGTERM: its clients get 1001, connect again through
- * their balancer (with a bounded retry loop in this test), land on the others, and receive
+ * their balancer by themselves (ReconnectingWebSocketClient), land on the others, and receive
  * again.
  *
  * <p>Needs {@code redis-server}, {@code haproxy} and {@code nginx}: {@code .ci/run} installs them;
@@ -68,7 +70,7 @@ class ClusterDeploymentIT {
     Path work;
 
     private final List<Child> children = new ArrayList<>();
-    private final List<WebSocketClient> clients = new ArrayList<>();
+    private final List<WebSocket> clients = new ArrayList<>();
 
     /** A child process with its output (stdout and stderr together) collected line by line. */
     private static final class Child {
@@ -141,7 +143,7 @@ class ClusterDeploymentIT {
         return true;
     }
 
-    private static Message read(WebSocketClient client) throws Exception {
+    private static Message read(WebSocket client) throws Exception {
         CompletableFuture<Message> read = CompletableFuture.supplyAsync(client::read);
         try {
             return read.get(STEP.toMillis(), TimeUnit.MILLISECONDS);
@@ -196,11 +198,8 @@ class ClusterDeploymentIT {
         return Integer.parseInt(m.group(1));
     }
 
-    /** Connects through HAProxy and reads the greeting; returns the port of the instance it landed on, or -1. */
-    private int join(WebSocketClient client) throws Exception {
-        if (!client.connect().isConnected()) {
-            return -1;
-        }
+    /** Reads the chat's greeting: the port of the instance the client landed on, or -1. */
+    private static int greeting(WebSocket client) throws Exception {
         Message hello = read(client);
         if (hello instanceof Message.Text t && t.text().startsWith("joined ")) {
             return Integer.parseInt(t.text().substring("joined ".length()));
@@ -208,14 +207,25 @@ class ClusterDeploymentIT {
         return -1;
     }
 
-    private WebSocketClient client(int haproxyPort) {
-        WebSocketClient client = new WebSocketClient("ws://127.0.0.1:" + haproxyPort + "/chat");
+    /**
+     * A client of the chat through the balancer on {@code front} that reconnects by itself (the
+     * client module's ReconnectingWebSocketClient), recording the close status of each
+     * connection that ended in {@code ended}.
+     */
+    private ReconnectingWebSocketClient client(int front, List<CloseStatus> ended) {
+        ReconnectingWebSocketClient client = ReconnectingWebSocketClient.builder("ws://127.0.0.1:" + front + "/chat")
+                .initialDelay(Duration.ofMillis(100)).maxDelay(Duration.ofSeconds(1)).giveUpAfter(STEP)
+                .reconnectWhen(status -> {
+                    ended.add(status);
+                    return ReconnectingWebSocketClient.reconnectsAfter(status);
+                })
+                .build();
         clients.add(client);
         return client;
     }
 
     /** Every client sends one message; every client must receive all of them (in any order across senders). */
-    private void everyoneHearsEveryone(List<WebSocketClient> room, String round) throws Exception {
+    private void everyoneHearsEveryone(List<? extends WebSocket> room, String round) throws Exception {
         Set<String> expected = new HashSet<>();
         for (int i = 0; i < room.size(); i++) {
             String text = round + " from " + i;
@@ -275,59 +285,48 @@ class ClusterDeploymentIT {
         int nginxPort = startNginx(nginx, ports);
 
         // Each balancer spreads its clients over the three instances, round robin.
-        List<WebSocketClient> room = new ArrayList<>();
+        List<ReconnectingWebSocketClient> room = new ArrayList<>();
+        List<List<CloseStatus>> ended = new ArrayList<>();
         List<Integer> landedOn = new ArrayList<>();
-        List<Integer> via = new ArrayList<>();
         for (int front : List.of(haproxyPort, nginxPort)) {
             Set<Integer> reached = new HashSet<>();
             for (int i = 0; i < CLIENTS; i++) {
-                WebSocketClient client = client(front);
-                int port = join(client);
+                List<CloseStatus> closes = new java.util.concurrent.CopyOnWriteArrayList<>();
+                ReconnectingWebSocketClient client = client(front, closes);
+                assertTrue(client.connect().isConnected(), () -> "connect through " + front);
+                int port = greeting(client);
                 assertTrue(ports.contains(port), () -> "joined through the balancer on " + front + ": " + port + "\n"
                         + children.stream().map(Child::output).reduce("", String::concat));
                 room.add(client);
+                ended.add(closes);
                 landedOn.add(port);
-                via.add(front);
                 reached.add(port);
             }
             assertEquals(Set.copyOf(ports), reached, "round robin through " + front + " reaches every instance");
         }
         everyoneHearsEveryone(room, "first");
 
-        // SIGTERM to the first instance: its clients get 1001 and it exits 0.
+        // SIGTERM to the first instance: it exits 0; its clients get 1001 and come back by
+        // themselves through their balancer (which may try the stopped instance once more:
+        // refused, retried) to the other instances.
         int stoppedPort = ports.get(0);
         Child stopped = instances.get(0);
         stopped.process.destroy();
-        List<Integer> orphans = new ArrayList<>();
         for (int i = 0; i < room.size(); i++) {
             if (landedOn.get(i) == stoppedPort) {
-                orphans.add(i);
-                assertEquals(null, read(room.get(i)), "the stopped instance's client sees the end");
-                assertEquals(Optional.of(CloseStatus.GOING_AWAY), room.get(i).closeStatus());
+                int client = i;
+                int port = greeting(room.get(i)); // read() goes on across the reconnect
+                assertTrue(port > 0 && port != stoppedPort, () -> "client " + client + " reconnected elsewhere: " + port);
+                assertEquals(List.of(CloseStatus.GOING_AWAY), ended.get(i), "the stopped instance said 1001");
+                assertEquals(2, room.get(i).generation());
+            } else {
+                assertEquals(1, room.get(i).generation());
             }
         }
         assertTrue(stopped.process.waitFor(STEP.toSeconds(), TimeUnit.SECONDS), stopped::output);
         assertEquals(0, stopped.process.exitValue(), stopped::output);
-
-        // They come back through their balancer (bounded retries: it may still try the stopped
-        // instance for a moment) and land on the others.
-        for (int i : orphans) {
-            WebSocketClient again = null;
-            int port = -1;
-            for (int attempt = 0; attempt < 50 && port < 0; attempt++) {
-                again = client(via.get(i));
-                port = join(again);
-                if (port < 0) {
-                    again.close();
-                    LockSupport.parkNanos(100_000_000);
-                }
-            }
-            int landed = port;
-            assertTrue(landed > 0 && landed != stoppedPort, () -> "reconnected to another instance: " + landed);
-            room.set(i, again);
-        }
         everyoneHearsEveryone(room, "second");
-        for (WebSocketClient client : room) {
+        for (WebSocket client : room) {
             client.close();
         }
     }
@@ -390,7 +389,7 @@ class ClusterDeploymentIT {
 
     @AfterEach
     void stopEverything() throws InterruptedException {
-        clients.forEach(WebSocketClient::close);
+        clients.forEach(WebSocket::close);
         for (int i = children.size() - 1; i >= 0; i--) {
             Process p = children.get(i).process;
             p.destroy();
