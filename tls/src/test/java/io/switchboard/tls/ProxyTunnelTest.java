@@ -130,6 +130,10 @@ class ProxyTunnelTest {
                 .options(Wss.OPTIONS).transport(TlsClient.create()).proxy("127.0.0.1", proxy.port()).build().connect();
         assertEquals(Outcome.TLS_UNTRUSTED, result.outcome(), result + "\n" + proxy);
         assertTrue(result.message().contains("localhost:" + server.port()), result.message());
+        // The same with the default wss:// transport that ServiceLoader finds.
+        ConnectResult byDefault = WebSocketClient.builder("wss://localhost:" + server.port() + "/ws")
+                .options(Wss.OPTIONS).proxy("127.0.0.1", proxy.port()).build().connect();
+        assertEquals(Outcome.TLS_UNTRUSTED, byDefault.outcome(), byDefault + "\n" + proxy);
     }
 
     @Test

@@ -397,7 +397,8 @@ public final class WebSocketClient implements WebSocket {
      * proxies only means a direct connection). Through a proxy the client asks for an HTTP
      * {@code CONNECT} tunnel to the server, whose name the proxy resolves, then speaks WebSocket
      * ({@code ws://}) or TLS and WebSocket ({@code wss://}) through it: SNI and certificate
-     * checks are for the server, never the proxy. A Unix-socket client never uses a proxy.
+     * checks are for the server, never the proxy. A Unix-socket client never uses a proxy. Through
+ * a proxy, {@code request().remoteAddress()} is the proxy's address.
      */
     public static final class Builder {
         private final String url;
