@@ -102,13 +102,17 @@ class DeclarativeServicesTest {
 
     @Test
     void factoryConfigurationFileMakesAnotherInstanceWithItsOwnSettings() throws Exception {
-        try (RunningLauncher launcher = RunningLauncher.start(deploy, cache)) {
-            TestBundles.component("test.ds").writeTo(deploy.resolve("ds.jar"));
+        try (LogRecorder log = LogRecorder.of("fileinstall");
+                RunningLauncher launcher = RunningLauncher.start(deploy, cache)) {
             writeConfig(deploy.resolve("test.greeter-french.cfg"), "switchboard.websocket.path=/fr\ngreeting=salut\n");
             writeConfig(deploy.resolve("test.greeter-german.cfg"), "switchboard.websocket.path=/de\ngreeting=hallo\n");
+            BoundedWait.until(STEP, "both configurations created",
+                    () -> log.lines(Level.INFO, "Creating configuration {test.greeter~").size() == 2);
+            TestBundles.component("test.ds").writeTo(deploy.resolve("ds.jar"));
 
             launcher.awaitReply("/fr", "salut:");
             launcher.awaitReply("/de", "hallo:");
+            assertEquals(404, launcher.connect("/g").httpStatus(), "no instance with the defaults beside them");
         }
     }
 
