@@ -14,7 +14,8 @@ import io.switchboard.websocket.internal.HttpConnectTunnel.Credentials;
 import io.switchboard.websocket.internal.HttpHead;
 import io.switchboard.websocket.internal.InboundMemory;
 import io.switchboard.websocket.internal.HttpHead.HttpException;
-import io.switchboard.websocket.internal.PerMessageDeflate;
+import io.switchboard.websocket.internal.DeflateAgreement;
+import io.switchboard.websocket.internal.DeflateNegotiation;
 import io.switchboard.websocket.internal.ServerHandshake;
 import io.switchboard.websocket.internal.Timer;
 import io.switchboard.websocket.internal.UpgradeRequest;
@@ -205,7 +206,7 @@ public final class WebSocketClient implements WebSocket {
             userHeaders = headers.toBuilder()
                     .set("Sec-WebSocket-Protocol", String.join(", ", options.subProtocols())).build();
         }
-        Headers requestHeaders = ClientHandshake.requestHeaders(parsed, key, userHeaders, options.compression());
+        Headers requestHeaders = ClientHandshake.requestHeaders(parsed, key, userHeaders, options.deflatePolicy());
         AtomicBoolean timedOut = new AtomicBoolean();
         // The whole response must arrive in time, not each read: a dribbling server is dropped too.
         ScheduledFuture<?> deadline = Timer.after(options.handshakeTimeout(), () -> {
@@ -221,8 +222,9 @@ public final class WebSocketClient implements WebSocket {
                 head = HttpHead.readResponse(in, MAX_RESPONSE_HEAD); // bounded by the handshake deadline
             }
             var offered = ServerHandshake.offeredProtocols(requestHeaders);
-            Optional<String> protocol = ClientHandshake.validateResponse(head, key, offered, options.compression());
-            boolean deflate = options.compression() && PerMessageDeflate.agreed(head.headers());
+            Optional<String> protocol = ClientHandshake.validateResponse(head, key, offered, options.deflatePolicy());
+            DeflateAgreement deflate = options.compression()
+                    ? DeflateNegotiation.agreed(head.headers(), options.deflatePolicy()).orElse(null) : null;
             if (!deadline.cancel(false)) {
                 throw new SocketTimeoutException();
             }

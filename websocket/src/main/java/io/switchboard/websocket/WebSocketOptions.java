@@ -1,5 +1,6 @@
 package io.switchboard.websocket;
 
+import io.switchboard.websocket.internal.DeflatePolicy;
 import io.switchboard.websocket.internal.InboundMemory;
 import io.switchboard.websocket.internal.IncidentSummary;
 import io.switchboard.websocket.internal.SessionConfig;
@@ -43,7 +44,10 @@ import java.util.Optional;
  * <tr><td>{@link #maxHandshakesPerSecondPerAddress()}</td><td>0 (off)</td><td>server; beyond it 429</td></tr>
  * <tr><td>{@link #subProtocols()}</td><td>none</td><td>client; offered sub-protocols</td></tr>
  * <tr><td>{@link #unixSocket()}</td><td>none</td><td>client; connect to a Unix-domain socket</td></tr>
- * <tr><td>{@link #compression()}</td><td>off</td><td>both; permessage-deflate, no context takeover</td></tr>
+ * <tr><td>{@link #compression()}</td><td>off</td><td>both; permessage-deflate (RFC 7692)</td></tr>
+ * <tr><td>{@link #compressionContextTakeover()}</td><td>true</td><td>both; keep the context between messages</td></tr>
+ * <tr><td>{@link #compressionWindowBits()}</td><td>12 (4 KiB)</td><td>both; largest window kept per direction</td></tr>
+ * <tr><td>{@link #compressionMemoryLevel()}</td><td>4</td><td>both; zlib memLevel of the compressor</td></tr>
  * </table>
  */
 public final class WebSocketOptions {
@@ -87,6 +91,10 @@ public final class WebSocketOptions {
     public static long defaultMaxInboundMemory() {
         return Runtime.getRuntime().maxMemory() / 4;
     }
+    /** Default {@link #compressionWindowBits()}: 12, a 4 KiB window. */
+    public static final int DEFAULT_COMPRESSION_WINDOW_BITS = 12;
+    /** Default {@link #compressionMemoryLevel()}: 4. */
+    public static final int DEFAULT_COMPRESSION_MEMORY_LEVEL = 4;
 
     /** What a send does when the outbound budget of a slow peer is exhausted. */
     public enum SlowPeerPolicy {
@@ -122,6 +130,7 @@ public final class WebSocketOptions {
     private final int maxHandshakesPerSecondPerAddress;
     private final int fragmentSize;
     private final long maxStreamedMessageSize;
+    private final DeflatePolicy deflatePolicy;
 
     private WebSocketOptions(Builder b) {
         this.maxMessageSize = b.maxMessageSize;
@@ -148,6 +157,8 @@ public final class WebSocketOptions {
         this.maxHandshakesPerSecondPerAddress = b.maxHandshakesPerSecondPerAddress;
         this.fragmentSize = b.fragmentSize;
         this.maxStreamedMessageSize = b.maxStreamedMessageSize;
+        this.deflatePolicy = new DeflatePolicy(b.compressionWindowBits, b.compressionMemoryLevel,
+                b.compressionContextTakeover);
     }
 
     /** The options with every default. */
@@ -187,6 +198,9 @@ public final class WebSocketOptions {
         b.maxHandshakesPerSecondPerAddress = maxHandshakesPerSecondPerAddress;
         b.fragmentSize = fragmentSize;
         b.maxStreamedMessageSize = maxStreamedMessageSize;
+        b.compressionWindowBits = deflatePolicy.windowBits();
+        b.compressionMemoryLevel = deflatePolicy.memoryLevel();
+        b.compressionContextTakeover = deflatePolicy.contextTakeover();
         return b;
     }
 
@@ -304,9 +318,8 @@ public final class WebSocketOptions {
 
     /**
      * permessage-deflate (RFC 7692): the server accepts a client's offer, the client makes one.
-     * Both directions run without context takeover, so each message is compressed on its own
-     * and idle sessions hold no compression state; messages under 64 bytes are sent as they
-     * are. Off by default.
+     * Every parameter of the RFC is understood; the three options below bound what a session
+     * keeps. Off by default: sessions without compression hold no compression state.
      */
     public boolean compression() {
         return compression;
@@ -377,6 +390,43 @@ public final class WebSocketOptions {
         return maxStreamedMessageSize;
     }
 
+    /**
+     * Whether compression keeps its context between messages in both directions where the peer
+     * agrees (RFC 7692 §7.1.1): small, similar messages (chatty JSON) then shrink several times
+     * more, at the cost of {@link #compressionWindowBits()}-sized state per session for its
+     * whole life. False asks for {@code *_no_context_takeover} both ways: each message is
+     * compressed on its own and an idle session holds nothing. Default true.
+     */
+    public boolean compressionContextTakeover() {
+        return deflatePolicy.contextTakeover();
+    }
+
+    /**
+     * The base-2 logarithm (8–15) of the largest LZ77 window a session keeps per direction: its
+     * own compressor's window, and the peer's, asked for with {@code server_max_window_bits} /
+     * {@code client_max_window_bits}. A server whose client cannot be asked for a smaller window
+     * answers {@code client_no_context_takeover} instead. Default 12 (4 KiB); the README lists
+     * the memory per session for each value.
+     */
+    public int compressionWindowBits() {
+        return deflatePolicy.windowBits();
+    }
+
+    /** zlib's memLevel (1–9) of a session's compressor: its hash table and buffers. Default 4. */
+    public int compressionMemoryLevel() {
+        return deflatePolicy.memoryLevel();
+    }
+
+    /** The permessage-deflate policy if compression is on, else null. */
+    DeflatePolicy deflatePolicy() {
+        return compression ? deflatePolicy : null;
+    }
+
+    /** The permessage-deflate policy, whether or not compression is on (a route may turn it on). */
+    DeflatePolicy compressionPolicy() {
+        return deflatePolicy;
+    }
+
     @Override
     public String toString() {
         return "WebSocketOptions[maxMessageSize=" + maxMessageSize + ", closeTimeout=" + closeTimeout
@@ -391,7 +441,7 @@ public final class WebSocketOptions {
                 + ", controlFrameRate=" + controlFrameRate + ", descriptorReserve=" + descriptorReserve
                 + ", maxConnectionsPerAddress=" + maxConnectionsPerAddress
                 + ", maxHandshakesPerSecondPerAddress=" + maxHandshakesPerSecondPerAddress
-                + ", fragmentSize=" + fragmentSize + ", maxStreamedMessageSize=" + maxStreamedMessageSize + "]";
+                + ", fragmentSize=" + fragmentSize + ", maxStreamedMessageSize=" + maxStreamedMessageSize + ", compressionPolicy=" + deflatePolicy + "]";
     }
 
     /** Builds {@link WebSocketOptions}. Not thread-safe. */
@@ -420,6 +470,9 @@ public final class WebSocketOptions {
         private int maxHandshakesPerSecondPerAddress;
         private int fragmentSize = DEFAULT_FRAGMENT_SIZE;
         private long maxStreamedMessageSize;
+        private int compressionWindowBits = DEFAULT_COMPRESSION_WINDOW_BITS;
+        private int compressionMemoryLevel = DEFAULT_COMPRESSION_MEMORY_LEVEL;
+        private boolean compressionContextTakeover = true;
 
         private Builder() {
         }
@@ -596,6 +649,30 @@ public final class WebSocketOptions {
                 throw new IllegalArgumentException(name + " must not be negative, got " + value);
             }
             return value;
+        }
+
+        /** @see WebSocketOptions#compressionContextTakeover() */
+        public Builder compressionContextTakeover(boolean takeover) {
+            this.compressionContextTakeover = takeover;
+            return this;
+        }
+
+        /** @see WebSocketOptions#compressionWindowBits() */
+        public Builder compressionWindowBits(int bits) {
+            if (bits < 8 || bits > 15) {
+                throw new IllegalArgumentException("compression window bits must be 8-15, got " + bits);
+            }
+            this.compressionWindowBits = bits;
+            return this;
+        }
+
+        /** @see WebSocketOptions#compressionMemoryLevel() */
+        public Builder compressionMemoryLevel(int level) {
+            if (level < 1 || level > 9) {
+                throw new IllegalArgumentException("compression memory level must be 1-9, got " + level);
+            }
+            this.compressionMemoryLevel = level;
+            return this;
         }
 
         /** Returns the immutable options holding this builder's current values. */

@@ -10,6 +10,8 @@ import io.switchboard.api.spi.Connection;
 import io.switchboard.api.spi.Listener;
 import io.switchboard.api.spi.Transport;
 import io.switchboard.websocket.internal.AddressLimits;
+import io.switchboard.websocket.internal.DeflateAgreement;
+import io.switchboard.websocket.internal.DeflateNegotiation;
 import io.switchboard.websocket.internal.Descriptors;
 import io.switchboard.websocket.internal.HttpHead;
 import io.switchboard.websocket.internal.HttpHead.HttpException;
@@ -17,7 +19,6 @@ import io.switchboard.websocket.internal.HttpRequestLoop;
 import io.switchboard.websocket.internal.HttpRoutes;
 import io.switchboard.websocket.internal.InboundMemory;
 import io.switchboard.websocket.internal.IncidentSummary;
-import io.switchboard.websocket.internal.PerMessageDeflate;
 import io.switchboard.websocket.internal.RouteTable;
 import io.switchboard.websocket.internal.RouteTable.Route;
 import io.switchboard.websocket.internal.ServerHandshake;
@@ -494,8 +495,9 @@ public final class WebSocketServer {
                 reject(connection, 500, "internal error", Headers.empty());
                 return null;
             }
-            Optional<String> extensions = route.options().compression().orElse(options.compression())
-                    ? PerMessageDeflate.accept(head.headers()) : Optional.empty();
+            Optional<DeflateAgreement> deflate = route.options().compression().orElse(options.compression())
+                    ? DeflateNegotiation.accept(head.headers(), options.compressionPolicy()) : Optional.empty();
+            Optional<String> extensions = deflate.map(DeflateAgreement::header);
             long maxMessageSize = route.options().maxMessageSize().orElse(options.maxMessageSize());
             // From the 101 on it is a session, which stop() closes with 1001 (serve() checks
             // stopping), not a handshake to drop without a close frame.
@@ -515,7 +517,7 @@ public final class WebSocketServer {
                 return null; // the deadline fired and closed the connection
             }
             WebSocketSession session = new WebSocketSession(connection, in, false, request, protocol,
-                    extensions.isPresent(), options.sessionConfig(maxMessageSize, inboundMemory, incidents), () -> { });
+                    deflate.orElse(null), options.sessionConfig(maxMessageSize, inboundMemory, incidents), () -> { });
             admittedHere = false; // handed over to the caller
             return new Upgrade(route, request, session);
         } finally {

@@ -118,11 +118,14 @@ public final class ClientHandshake {
 
     /** The upgrade request's head; user headers override defaults but not the mandatory fields. */
     public static Headers requestHeaders(Url url, String key, Headers user) {
-        return requestHeaders(url, key, user, false);
+        return requestHeaders(url, key, user, null);
     }
 
-    /** As {@link #requestHeaders(Url, String, Headers)}, offering permessage-deflate if asked. */
-    public static Headers requestHeaders(Url url, String key, Headers user, boolean offerDeflate) {
+    /**
+     * As {@link #requestHeaders(Url, String, Headers)}, offering permessage-deflate with the
+     * {@link DeflateNegotiation#offers} of {@code deflate} unless it is null.
+     */
+    public static Headers requestHeaders(Url url, String key, Headers user, DeflatePolicy deflate) {
         Headers.Builder h = Headers.builder()
                 .add("Host", url.hostHeader())
                 .add("User-Agent", USER_AGENT);
@@ -140,8 +143,8 @@ public final class ClientHandshake {
                 .add("Connection", "Upgrade")
                 .add("Sec-WebSocket-Key", key)
                 .add("Sec-WebSocket-Version", WebSocketProtocol.VERSION);
-        if (offerDeflate) {
-            h.add("Sec-WebSocket-Extensions", PerMessageDeflate.CLIENT_OFFER);
+        if (deflate != null) {
+            h.add("Sec-WebSocket-Extensions", String.join(", ", DeflateNegotiation.offers(deflate)));
         }
         return h.build();
     }
@@ -172,16 +175,16 @@ public final class ClientHandshake {
      * @throws Failure describing the first problem found
      */
     public static Optional<String> validateResponse(HttpHead head, String key, List<String> offered) {
-        return validateResponse(head, key, offered, false);
+        return validateResponse(head, key, offered, null);
     }
 
     /**
-     * Like {@link #validateResponse(HttpHead, String, List)}, where {@code deflateOffered} says
-     * whether {@link PerMessageDeflate#CLIENT_OFFER} was sent; then an agreeing extensions
-     * header is accepted (see {@link PerMessageDeflate#agreed}).
+     * Like {@link #validateResponse(HttpHead, String, List)}, where {@code deflate} is the policy
+     * permessage-deflate was offered with, or null if it was not; then an extensions header that
+     * fits one of the offers is accepted (see {@link DeflateNegotiation#agreed}).
      */
     public static Optional<String> validateResponse(HttpHead head, String key, List<String> offered,
-            boolean deflateOffered) {
+            DeflatePolicy deflate) {
         String[] parts = head.startLine().split(" ", 3);
         if (parts.length < 2 || !parts[0].startsWith("HTTP/1.") || parts[1].length() != 3) {
             throw new Failure(Outcome.BAD_RESPONSE, "malformed status line: " + head.startLine(), 0, Headers.empty());
@@ -213,12 +216,12 @@ public final class ClientHandshake {
         boolean extensions = headers.all("Sec-WebSocket-Extensions").stream()
                 .anyMatch(v -> !v.replace(",", "").isBlank());
         if (extensions) {
-            if (!deflateOffered) {
+            if (deflate == null) {
                 throw new Failure(Outcome.NEGOTIATION_FAILED, "server selected extensions "
                         + headers.all("Sec-WebSocket-Extensions") + " that were not offered", status, headers);
             }
             try {
-                PerMessageDeflate.agreed(headers);
+                DeflateNegotiation.agreed(headers, deflate);
             } catch (IllegalArgumentException e) {
                 throw new Failure(Outcome.NEGOTIATION_FAILED, e.getMessage(), status, headers);
             }

@@ -64,10 +64,10 @@ public final class FrameReader {
     private final Utf8Validator utf8 = new Utf8Validator();
     private final byte[] header = new byte[8];
 
-    /** Whether permessage-deflate was negotiated, so RSV1 marks compressed messages. */
-    private final boolean inflate;
-    /** The zlib stream of the compressed message being assembled; null otherwise. */
-    private java.util.zip.Inflater inflater;
+    /** The session's decompressor if permessage-deflate was negotiated (RSV1 marks compressed messages); else null. */
+    private final MessageInflater inflater;
+    /** Whether the message being assembled is compressed. */
+    private boolean inflating;
     /** Compressed bytes read per step; allocated on the first compressed message. */
     private byte[] compressedChunk;
 
@@ -108,17 +108,20 @@ public final class FrameReader {
      *     frame of a message then marks it compressed
      */
     public FrameReader(InputStream in, boolean isClient, long maxMessageSize, boolean inflate, Callback callback) {
-        this(in, isClient, maxMessageSize, inflate, InboundMemory.UNLIMITED.account(), callback);
+        this(in, isClient, maxMessageSize, inflate ? new MessageInflater(15, false) : null,
+                InboundMemory.UNLIMITED.account(), callback);
     }
 
     /**
+     * @param inflater the session's decompressor if permessage-deflate (RFC 7692) was
+     *     negotiated, else null: RSV1 on the first frame of a message then marks it compressed
      * @param memory the account that every buffer of message assembly and inflation is charged
      *     to before it is allocated; a charge over the budget fails the read with 1013
      */
-    public FrameReader(InputStream in, boolean isClient, long maxMessageSize, boolean inflate,
+    public FrameReader(InputStream in, boolean isClient, long maxMessageSize, MessageInflater inflater,
             InboundMemory.Account memory, Callback callback) {
         this.memory = memory;
-        this.inflate = inflate;
+        this.inflater = inflater;
         this.in = in;
         this.isClient = isClient;
         this.maxMessageSize = Math.min(maxMessageSize, Integer.MAX_VALUE - 8);
@@ -159,7 +162,7 @@ public final class FrameReader {
             return -1;
         }
         int opcode = messageOpcode;
-        if (inflater != null) {
+        if (inflating) {
             Message m;
             while ((m = data(frameFin, frameRemaining, frameMasked, frameMaskKey)) == null) {
                 if (!nextDataFrame()) {
@@ -262,7 +265,7 @@ public final class FrameReader {
             int rsv = b0 & B0_MASK_RSV;
             boolean compressed = false;
             if (rsv != 0) {
-                if (!inflate) {
+                if (inflater == null) {
                     throw ProtocolException.protocolError("reserved bits set (0x"
                             + Integer.toHexString(rsv) + ") but no extension was negotiated");
                 }
@@ -315,7 +318,8 @@ public final class FrameReader {
                     messageLength = 0;
                     utf8.reset();
                     if (compressed) {
-                        inflater = PerMessageDeflate.borrowInflater();
+                        inflater.begin();
+                        inflating = true;
                     }
                 }
                 case OPCODE_CONTINUATION -> {
@@ -385,7 +389,7 @@ public final class FrameReader {
 
     /** Appends one data frame's payload; returns the message if the frame was final. */
     private Message data(boolean fin, long length, boolean masked, int maskKey) throws IOException {
-        if (inflater != null) {
+        if (inflating) {
             return compressedData(fin, length, masked, maskKey);
         }
         if (messageLength + length > maxMessageSize) {
@@ -446,8 +450,8 @@ public final class FrameReader {
             return null;
         }
         inflateInto(PerMessageDeflate.TAIL, 0, PerMessageDeflate.TAIL.length);
-        PerMessageDeflate.release(inflater);
-        inflater = null;
+        inflater.endMessage();
+        inflating = false;
         return complete();
     }
 
@@ -460,18 +464,17 @@ public final class FrameReader {
                     resize((int) Math.min(Math.max(message.length * 2L, 4096), maxMessageSize + 1));
                 }
                 int n = inflater.inflate(message, messageLength, message.length - messageLength);
-                if (n > 0) {
-                    if (messageLength + n > maxMessageSize) {
-                        throw new ProtocolException(CloseStatus.MESSAGE_TOO_BIG, "compressed message inflates to more than "
-                                + maxMessageSize + " bytes");
-                    }
-                    if (text && utf8.feed(message, messageLength, n) != -1) {
-                        throw ProtocolException.invalidPayload("text message is not valid UTF-8");
-                    }
-                    messageLength += n;
-                } else if (inflater.needsInput() || inflater.finished() || inflater.needsDictionary()) {
-                    return;
+                if (n == 0) {
+                    return; // the input is used up
                 }
+                if (messageLength + n > maxMessageSize) {
+                    throw new ProtocolException(CloseStatus.MESSAGE_TOO_BIG, "compressed message inflates to more than "
+                            + maxMessageSize + " bytes");
+                }
+                if (text && utf8.feed(message, messageLength, n) != -1) {
+                    throw ProtocolException.invalidPayload("text message is not valid UTF-8");
+                }
+                messageLength += n;
             }
         } catch (java.util.zip.DataFormatException e) {
             throw ProtocolException.invalidPayload("compressed message is not valid deflate data: " + e.getMessage());

@@ -62,8 +62,9 @@ public final class WebSocketSession implements WebSocket, FrameReader.Callback {
     private final Request request;
     private final Optional<String> subProtocol;
     private final SessionConfig config;
-    /** Whether data messages of {@link PerMessageDeflate#MIN_COMPRESSED_LENGTH} bytes or more are compressed. */
-    private final boolean deflate;
+    /** The compressor and decompressor if permessage-deflate was negotiated; else null. Released on termination. */
+    private final MessageDeflater deflater;
+    private final MessageInflater inflater;
     private final FrameReader reader;
     private final FrameWriter writer;
     private final ReentrantLock readLock = new ReentrantLock();
@@ -128,15 +129,16 @@ public final class WebSocketSession implements WebSocket, FrameReader.Callback {
      */
     public WebSocketSession(Connection connection, InputStream input, boolean isClient, Request request,
             Optional<String> subProtocol, SessionConfig config, Runnable onTerminated) {
-        this(connection, input, isClient, request, subProtocol, false, config, onTerminated);
+        this(connection, input, isClient, request, subProtocol, null, config, onTerminated);
     }
 
     /**
-     * @param deflate whether permessage-deflate (RFC 7692, no context takeover) was negotiated
+     * @param deflate the permessage-deflate (RFC 7692) parameters negotiated, or null
      */
     public WebSocketSession(Connection connection, InputStream input, boolean isClient, Request request,
-            Optional<String> subProtocol, boolean deflate, SessionConfig config, Runnable onTerminated) {
-        this.deflate = deflate;
+            Optional<String> subProtocol, DeflateAgreement deflate, SessionConfig config, Runnable onTerminated) {
+        this.deflater = deflate == null ? null : deflate.deflater(isClient);
+        this.inflater = deflate == null ? null : deflate.inflater(isClient);
         this.connection = connection;
         this.input = new FilterInputStream(input) {
             @Override
@@ -160,7 +162,7 @@ public final class WebSocketSession implements WebSocket, FrameReader.Callback {
         this.budget = new OutboundBudget(config.outboundBudget());
         this.onTerminated = onTerminated;
         this.controlFrames = config.controlFrameLimit();
-        this.reader = new FrameReader(this.input, isClient, config.maxMessageSize(), deflate,
+        this.reader = new FrameReader(this.input, isClient, config.maxMessageSize(), inflater,
                 config.inboundMemory().account(), this);
         if (config.maxStreamedMessageSize() > 0) {
             reader.maxStreamedSize(config.maxStreamedMessageSize());
@@ -379,10 +381,9 @@ public final class WebSocketSession implements WebSocket, FrameReader.Callback {
      * the rest of the message is not sent (§5.5.1).
      */
     private boolean write(int opcode, byte[] payload, int offset, int length) {
-        boolean compress = deflate && !WebSocketProtocol.isControl(opcode)
-                && length >= PerMessageDeflate.MIN_COMPRESSED_LENGTH;
+        boolean compress = deflater != null && !WebSocketProtocol.isControl(opcode) && deflater.compresses(length);
         if (compress) {
-            payload = PerMessageDeflate.deflate(payload, offset, length);
+            payload = deflater.compress(payload, offset, length);
             offset = 0;
             length = payload.length;
         }
@@ -425,13 +426,14 @@ public final class WebSocketSession implements WebSocket, FrameReader.Callback {
      * Topic delivery: writes {@code frame}, encoded once for every server session (and compressed
      * once for those that deflate), under the same budget, slow-peer policy, lock and write
      * deadline as a send. A client masks each frame with a key of its own, so it encodes the
-     * payload itself (as must a session that compresses with context takeover).
+     * payload itself, as does a session whose compressor keeps its context or has a window the
+     * message does not fit (see {@link MessageDeflater#takesSharedFrame}).
      */
     public boolean sendShared(SharedFrame frame) {
-        if (isClient) {
+        if (isClient || deflater != null && !deflater.takesSharedFrame(frame.length())) {
             return sendFrame(frame.opcode(), frame.payload(), 0, frame.length());
         }
-        byte[] encoded = frame.encoded(deflate);
+        byte[] encoded = frame.encoded(deflater != null);
         int length = frame.length();
         if (closeSent || terminated.get() || !reserve(length)) {
             return false;
@@ -710,6 +712,10 @@ public final class WebSocketSession implements WebSocket, FrameReader.Callback {
             connection.close();
             reader.release();
             budget.wakeAll();
+            if (deflater != null) {
+                deflater.release();
+                inflater.release();
+            }
             onTerminated.run();
             for (Runnable action; (action = terminationActions.poll()) != null; ) {
                 action.run();

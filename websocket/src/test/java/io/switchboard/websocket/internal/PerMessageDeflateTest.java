@@ -2,104 +2,142 @@ package io.switchboard.websocket.internal;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.switchboard.api.Headers;
+import io.switchboard.api.CloseStatus;
+import java.io.ByteArrayInputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.HexFormat;
+import java.util.List;
+
 import java.io.ByteArrayOutputStream;
-import java.util.Optional;
 import java.util.Random;
 import java.util.zip.Inflater;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-/** RFC 7692 negotiation rules and the message transform, checked against the JDK's zlib directly. */
+/** The RFC 7692 message transform, checked against the JDK's zlib directly and against the RFC's vectors. */
 class PerMessageDeflateTest {
 
-    private static final String ANSWER = "permessage-deflate; server_no_context_takeover; client_no_context_takeover";
+    // RFC 7692 §7.2.3: server frames (unmasked), read by a client.
+    private static final String HELLO = "c107f248cdc9c90700";                           // §7.2.3.1
+    private static final String HELLO_FRAGMENTED = "4103f248cd" + "8004c9c90700";      // §7.2.3.1
+    private static final String HELLO_AGAIN_WITH_CONTEXT = "c105f200110000";          // §7.2.3.2
+    private static final String HELLO_STORED = "c10b0005 00faff48656c6c6f00";          // §7.2.3.3
+    private static final String HELLO_BFINAL = "c108f348cdc9c9070000";                  // §7.2.3.4
+    private static final String HELLO_TWO_BLOCKS = "c10df248050000 00ffffcac9c90700";   // §7.2.3.5
+    private static final String EMPTY = "c10100";                                       // §7.2.3.6
+    private static final String CLOSE = "8800";
 
-    private static Headers offer(String... lines) {
-        Headers.Builder b = Headers.builder();
-        for (String line : lines) {
-            b.add("Sec-WebSocket-Extensions", line);
+    private static List<String> read(MessageInflater inflater, String... frames) throws Exception {
+        byte[] bytes = HexFormat.of().parseHex(String.join("", frames).replace(" ", "") + CLOSE);
+        RecordingCallback callback = new RecordingCallback();
+        return callback.readToClose(new FrameReader(new ByteArrayInputStream(bytes), true, 1 << 20, inflater,
+                InboundMemory.UNLIMITED.account(), callback));
+    }
+
+    @Test
+    void rfc7692ExamplesDecodeExactlyWithoutContextTakeover() throws Exception {
+        MessageInflater inflater = new MessageInflater(15, false);
+        assertEquals(List.of("text Hello", "text Hello", "text Hello", "text Hello", "text Hello", "text ", "text Hello",
+                "close 1005 "), read(inflater, HELLO, HELLO_FRAGMENTED, HELLO_STORED, HELLO_BFINAL, HELLO_TWO_BLOCKS,
+                EMPTY, HELLO));
+    }
+
+    @Test
+    void anUncompressedMessageOnADeflateSessionIsStreamedNotBuffered() throws Exception {
+        // 1000 bytes of text, uncompressed (RSV1 clear), above the buffered limit of 100 bytes
+        String big = "7e03e8" + "61".repeat(1000);
+        byte[] bytes = HexFormat.of().parseHex("81" + big + HELLO.replace(" ", "") + CLOSE);
+        FrameReader reader = new FrameReader(new ByteArrayInputStream(bytes), true, 100, new MessageInflater(15, true),
+                InboundMemory.UNLIMITED.account(), new RecordingCallback());
+        assertEquals(WebSocketProtocol.OPCODE_TEXT, reader.startStreamed());
+        assertEquals("a".repeat(1000), new String(readAll(reader), StandardCharsets.UTF_8));
+        assertEquals(WebSocketProtocol.OPCODE_TEXT, reader.startStreamed()); // compressed: inflated, then streamed
+        assertEquals("Hello", new String(readAll(reader), StandardCharsets.UTF_8));
+    }
+
+    private static byte[] readAll(FrameReader reader) throws Exception {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        byte[] buffer = new byte[64];
+        int n;
+        while ((n = reader.readStreamed(buffer, 0, buffer.length)) >= 0) {
+            out.write(buffer, 0, n);
         }
-        return b.build();
+        return out.toByteArray();
     }
 
     @Test
-    void serverAcceptsAPlainOfferAndAlwaysDisablesContextTakeover() {
-        assertEquals(Optional.of(ANSWER), PerMessageDeflate.accept(offer("permessage-deflate")));
-        assertEquals(Optional.of(ANSWER), PerMessageDeflate.accept(offer("permessage-deflate; client_max_window_bits")));
-        assertEquals(Optional.of(ANSWER), PerMessageDeflate.accept(offer(PerMessageDeflate.CLIENT_OFFER)));
+    void rfc7692SharedWindowExampleDecodesWithContextTakeover() throws Exception {
+        MessageInflater inflater = new MessageInflater(15, true);
+        assertEquals(List.of("text Hello", "text Hello", "text Hello", "close 1005 "),
+                read(inflater, HELLO, HELLO_AGAIN_WITH_CONTEXT, HELLO_AGAIN_WITH_CONTEXT));
+        assertEquals(MessageInflater.stateBytes(15), inflater.retainedBytes(), "the window is kept between messages");
+        inflater.release();
+        assertEquals(0, inflater.retainedBytes());
     }
 
     @Test
-    void serverMaxWindowBitsOf15IsConfirmedAndSmallerWindowsAreDeclined() {
-        assertEquals(Optional.of(ANSWER + "; server_max_window_bits=15"),
-                PerMessageDeflate.accept(offer("permessage-deflate; server_max_window_bits=15")));
-        assertEquals(Optional.empty(), PerMessageDeflate.accept(offer("permessage-deflate; server_max_window_bits=10")));
+    void everyExampleDecodesWithContextTakeoverAndSmallWindows() throws Exception {
+        MessageInflater inflater = new MessageInflater(8, true);
+        // after the BFINAL message the stream starts anew: the next messages carry no back-reference to it
+        assertEquals(List.of("text Hello", "text Hello", "text Hello", "text Hello", "text Hello", "text Hello",
+                "text ", "text Hello", "close 1005 "), read(inflater, HELLO, HELLO_AGAIN_WITH_CONTEXT, HELLO_FRAGMENTED,
+                HELLO_STORED, HELLO_BFINAL, HELLO_TWO_BLOCKS, EMPTY, HELLO));
     }
 
     @Test
-    void theFirstAcceptableOfferWinsAcrossFieldLines() {
-        assertEquals(Optional.of(ANSWER), PerMessageDeflate.accept(
-                offer("x-webkit-deflate-frame, permessage-deflate; server_max_window_bits=9", "permessage-deflate")));
-    }
-
-    @ParameterizedTest
-    @ValueSource(strings = {
-        "permessage-deflate; server_max_window_bits=16",
-        "permessage-deflate; server_max_window_bits=7",
-        "permessage-deflate; server_max_window_bits",
-        "permessage-deflate; client_max_window_bits=20",
-        "permessage-deflate; server_no_context_takeover=1",
-        "permessage-deflate; unknown_param",
-        "permessage-deflate; client_no_context_takeover; client_no_context_takeover",
-        "other-extension",
-        "permessage-deflate;",                                        // an empty parameter, as in the next one
-        "permessage-deflate;;",
-        "permessage-deflate;; client_no_context_takeover",
-        ";",
-        "; , ;;",
-        "x-other; note=\"a, permessage-deflate, b\"",                  // inside another extension's quoted value
-        "x-other; note=\"a\\\", permessage-deflate, b\"",             // an escaped quote does not end it
-    })
-    void invalidOrUnknownOffersAreDeclined(String line) {
-        assertEquals(Optional.empty(), PerMessageDeflate.accept(offer(line)));
+    void aBackReferenceWithoutAgreedContextIs1007() {
+        ProtocolException e = assertThrows(ProtocolException.class,
+                () -> read(new MessageInflater(15, false), HELLO, HELLO_AGAIN_WITH_CONTEXT));
+        assertEquals(CloseStatus.INVALID_PAYLOAD, e.status(), e.getMessage());
     }
 
     @Test
-    void aMalformedElementIsDroppedAndALaterOfferStillAccepted() {
-        assertEquals(Optional.of(ANSWER), PerMessageDeflate.accept(offer(";, permessage-deflate;;, permessage-deflate")));
-        assertEquals(Optional.of(ANSWER), PerMessageDeflate.accept(offer(";", "permessage-deflate")));
-        assertEquals(Optional.of(ANSWER), PerMessageDeflate.accept(
-                offer("x-other; note=\"a, b; c\", permessage-deflate; client_max_window_bits")));
+    void aMessageLongerThanTheWindowIsCompressedWithinIt() throws Exception {
+        // 300 distinct bytes, then the first 20 again: a 32 KiB window would match 300 back,
+        // beyond the 256 bytes of an 8-bit window (which JZlib, like zlib 1.1, does not check)
+        byte[] data = new byte[320];
+        for (int i = 0; i < 300; i++) {
+            data[i] = (byte) (i * 7 + i / 256);
+        }
+        System.arraycopy(data, 0, data, 300, 20);
+        for (boolean takeover : new boolean[] {true, false}) {
+            MessageDeflater deflater = new MessageDeflater(8, 1, takeover);
+            MessageInflater inflater = new MessageInflater(8, true); // a JZlib stream with a 256-byte window
+            for (int i = 0; i < 3; i++) {
+                byte[] fitted = deflater.compress(data, 0, data.length);
+                assertArrayEquals(data, DeflateNegotiationTest.inflate(inflater, fitted));
+            }
+        }
+    }
+    @Test
+    void contextTakeoverMakesARepeatedMessageSmallAndReleaseDropsTheState() throws Exception {
+        byte[] hello = "Hello".getBytes(StandardCharsets.UTF_8);
+        MessageDeflater deflater = new MessageDeflater(15, 8, true);
+        MessageInflater inflater = new MessageInflater(15, true);
+        byte[] first = deflater.compress(hello, 0, hello.length);
+        byte[] second = deflater.compress(hello, 0, hello.length);
+        assertTrue(second.length < first.length, first.length + " then " + second.length);
+        assertArrayEquals(hello, DeflateNegotiationTest.inflate(inflater, first));
+        assertArrayEquals(hello, DeflateNegotiationTest.inflate(inflater, second));
+        assertEquals(MessageDeflater.stateBytes(15, 8), deflater.retainedBytes());
+        deflater.release();
+        assertEquals(0, deflater.retainedBytes());
+        // after release a message is still compressed correctly, without context and keeping nothing
+        byte[] third = deflater.compress(hello, 0, hello.length);
+        assertArrayEquals(hello, DeflateNegotiationTest.inflate(inflater, third));
+        assertEquals(0, deflater.retainedBytes());
     }
 
     @Test
-    void quotedParameterValuesAreAccepted() {
-        assertTrue(PerMessageDeflate.accept(offer("permessage-deflate; server_max_window_bits=\"15\"")).isPresent());
-    }
-
-    @Test
-    void clientAcceptsTheAnswerToItsOffer() {
-        assertTrue(PerMessageDeflate.agreed(offer(ANSWER)));
-        assertTrue(PerMessageDeflate.agreed(offer(ANSWER + "; server_max_window_bits=10")));
-        assertFalse(PerMessageDeflate.agreed(Headers.empty()));
-    }
-
-    @ParameterizedTest
-    @ValueSource(strings = {
-        "permessage-deflate",                                         // server_no_context_takeover not confirmed
-        "permessage-deflate; server_no_context_takeover; client_max_window_bits=10", // not offered
-        "permessage-deflate; server_no_context_takeover; mystery",
-        "x-other; server_no_context_takeover",
-        "permessage-deflate; server_no_context_takeover, permessage-deflate; server_no_context_takeover",
-    })
-    void clientRejectsAnswersItCannotHonour(String line) {
-        assertThrows(IllegalArgumentException.class, () -> PerMessageDeflate.agreed(offer(line)));
+    void memoryPerSessionFollowsZlibsFormula() {
+        assertEquals(262 * 1024, MessageDeflater.stateBytes(15, 8));      // zlib's default: 256 KiB + trees
+        assertEquals(30 * 1024, MessageDeflater.stateBytes(12, 4));      // the default policy
+        assertEquals(50 * 1024, MessageInflater.stateBytes(15));
+        assertEquals(22 * 1024, MessageInflater.stateBytes(12));
     }
 
     @ParameterizedTest
