@@ -62,6 +62,8 @@ class ClusterDeploymentIT {
     private static final Path NGINX_CONF = Path.of("nginx.conf").toAbsolutePath();
     private static final String JAVA = ProcessHandle.current().info().command().orElseThrow();
     private static final Duration STEP = Duration.ofSeconds(20);
+    /** Three JVMs booting Felix at once on a busy machine take a while. */
+    private static final Duration STARTUP = Duration.ofSeconds(60);
     private static final Pattern READY = Pattern.compile("Switchboard ready: ws://127\\.0\\.0\\.1:(\\d+)/ws .*");
     /** Clients per load balancer. */
     private static final int CLIENTS = 6;
@@ -192,7 +194,7 @@ class ClusterDeploymentIT {
     }
 
     private static int awaitPort(Child child) {
-        assertTrue(until(STEP, () -> child.line(l -> READY.matcher(l).matches()).isPresent()), child::output);
+        assertTrue(until(STARTUP, () -> child.line(l -> READY.matcher(l).matches()).isPresent()), child::output);
         Matcher m = READY.matcher(child.line(l -> READY.matcher(l).matches()).orElseThrow());
         assertTrue(m.matches());
         return Integer.parseInt(m.group(1));
@@ -265,11 +267,11 @@ class ClusterDeploymentIT {
             ports.add(awaitPort(instance));
         }
         for (Child instance : instances) {
-            assertTrue(until(STEP, () -> instance.line(l -> l.contains("cluster: connected to Redis")).isPresent()),
+            assertTrue(until(STARTUP, () -> instance.line(l -> l.contains("cluster: connected to Redis")).isPresent()),
                     instance::output);
         }
         for (int port : ports) { // the chat bundle is deployed on each
-            assertTrue(until(STEP, () -> {
+            assertTrue(until(STARTUP, () -> {
                 WebSocketClient direct = new WebSocketClient("ws://127.0.0.1:" + port + "/chat");
                 try {
                     return direct.connect().isConnected() && read(direct) instanceof Message.Text t && t.text().equals("joined " + port);
