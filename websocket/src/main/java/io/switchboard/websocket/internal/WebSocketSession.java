@@ -96,6 +96,8 @@ public final class WebSocketSession implements WebSocket, FrameReader.Callback {
     /** The status and reason we sent or ended the connection with; null until then. */
     private volatile CloseStatus sentStatus;
     private volatile String sentReason;
+    /** Whether the peer's close frame arrived before ours went out; set with closeReceived. */
+    private volatile boolean peerClosedFirst;
     /** The status and reason the peer sent; null until closeReceived. */
     private volatile CloseStatus receivedStatus;
     private volatile String receivedReason;
@@ -121,6 +123,8 @@ public final class WebSocketSession implements WebSocket, FrameReader.Callback {
     private final Runnable onTerminated;
     /** Actions of {@link #whenTerminated}; each is removed by whoever runs it, so it runs once. */
     private final java.util.Queue<Runnable> terminationActions = new java.util.concurrent.ConcurrentLinkedQueue<>();
+    /** Counts traffic for metrics and the access log; set by the server before the session is used. */
+    private SessionCounters counters = SessionCounters.NONE;
 
     /**
      * @param input the connection's input, buffered; it may already hold bytes read past the
@@ -145,6 +149,7 @@ public final class WebSocketSession implements WebSocket, FrameReader.Callback {
             public int read() throws IOException {
                 int b = super.read();
                 lastActivity = System.nanoTime();
+                counters.read(b < 0 ? 0 : 1);
                 return b;
             }
 
@@ -152,6 +157,7 @@ public final class WebSocketSession implements WebSocket, FrameReader.Callback {
             public int read(byte[] b, int off, int len) throws IOException {
                 int n = super.read(b, off, len);
                 lastActivity = System.nanoTime();
+                counters.read(n);
                 return n;
             }
         };
@@ -213,6 +219,9 @@ public final class WebSocketSession implements WebSocket, FrameReader.Callback {
             }
             T result = step.read();
             if (result != null) {
+                if (result instanceof Message || result instanceof MessageStream) {
+                    counters.messageIn(); // a whole message, or the start of a streamed one
+                }
                 return result;
             }
             answerPeerClose();
@@ -412,6 +421,7 @@ public final class WebSocketSession implements WebSocket, FrameReader.Callback {
         try {
             writePendingPongs();
             writer.writeFrame(opcode, fin, rsv1, payload, offset, length);
+            counters.frameOut(opcode, fin, length);
             return true;
         } catch (IOException e) {
             LOG.log(Level.DEBUG, "{0}: write failed: {1}", this, e.toString());
@@ -451,6 +461,7 @@ public final class WebSocketSession implements WebSocket, FrameReader.Callback {
             writePendingPongs();
             connection.output().write(encoded);
             connection.output().flush();
+            counters.encodedOut(encoded.length);
             return true;
         } catch (IOException e) {
             LOG.log(Level.DEBUG, "{0}: write failed: {1}", this, e.toString());
@@ -844,6 +855,7 @@ public final class WebSocketSession implements WebSocket, FrameReader.Callback {
             long sent = ByteBuffer.wrap(payload).getLong();
             if (sent - openedAt >= 0 && pingSentAt - sent >= 0) {
                 roundTripNanos = System.nanoTime() - sent;
+                counters.roundTrip(roundTripNanos);
             }
         }
         unansweredPings = 0;
@@ -851,6 +863,7 @@ public final class WebSocketSession implements WebSocket, FrameReader.Callback {
 
     @Override
     public void onClose(int code, String reason) {
+        peerClosedFirst = !closeSent;
         receivedStatus = CloseStatus.of(code);
         receivedReason = reason;
         closeReceived = true;
@@ -897,6 +910,31 @@ public final class WebSocketSession implements WebSocket, FrameReader.Callback {
         }
         String reason = receivedStatus != null ? receivedReason : sentReason;
         return reason == null || reason.isEmpty() ? Optional.empty() : Optional.of(reason);
+    }
+
+    /** Sets the counters this session counts its traffic in; before it is used. */
+    public void counters(SessionCounters counters) {
+        this.counters = counters;
+    }
+
+    /** The counters of this session's traffic. */
+    public SessionCounters counters() {
+        return counters;
+    }
+
+    /** The close status we sent or ended the connection with, or null; for the access log. */
+    public CloseStatus sentCloseStatus() {
+        return sentStatus;
+    }
+
+    /** The close status the peer sent, or null; for the access log. */
+    public CloseStatus receivedCloseStatus() {
+        return receivedStatus;
+    }
+
+    /** Whether the peer's close frame came before we sent ours. */
+    public boolean peerClosedFirst() {
+        return peerClosedFirst;
     }
 
     /** Whether the transport has been released. */
