@@ -42,7 +42,7 @@ public final class Launcher {
     private static final System.Logger LOG = System.getLogger(Launcher.class.getName());
     /** Switchboard's own bundles inside the jar, in start order. */
     static final List<String> SWITCHBOARD_BUNDLES = List.of("switchboard-api.jar", "switchboard-transport.jar",
-            "switchboard-tls.jar", "switchboard-websocket.jar", "switchboard-handlers-echo.jar");
+            "switchboard-tls.jar", "switchboard-websocket.jar", "switchboard-admin.jar", "switchboard-handlers-echo.jar");
     /**
      * The platform for handler bundles, inside the jar too: Declarative Services (Felix SCR and
      * the OSGi APIs it needs), Configuration Admin, and FileInstall, which feeds the deploy
@@ -60,6 +60,8 @@ public final class Launcher {
     /** The cluster bridge and the libraries it needs, installed only with --cluster-redis. */
     static final List<String> CLUSTER_BUNDLES = List.of("json.jar", "gson.jar", "commons-pool2.jar", "slf4j-api.jar",
             "slf4j-jdk14.jar", "jedis.jar", "switchboard-cluster-redis.jar");
+    /** The websocket bundle's access log (its AccessLog.LOGGER; the launcher cannot link that class). */
+    static final String ACCESS_LOGGER = "io.switchboard.access";
     private static final String SERVER_FILTER = "(objectClass=io.switchboard.websocket.WebSocketServer)";
     private static final long START_TIMEOUT_SECONDS = 15;
     private static final long STOP_TIMEOUT_SECONDS = 15;
@@ -73,6 +75,8 @@ public final class Launcher {
     private Framework framework;
     /** Watches FileInstall handle the config files present at start; closed once it has. */
     private InitialConfigurations initialConfigurations;
+    /** Tells the admin bundle of deploy events and of the stop; null before start. */
+    private volatile DeployEventForwarder events;
     private Thread scanner;
 
     Launcher(LauncherConfig config) {
@@ -98,7 +102,7 @@ public final class Launcher {
             System.out.print(LauncherConfig.help());
             return;
         }
-        configureLogging(config.logLevel());
+        configureLogging(config.logLevel(), config.operations());
         Launcher launcher = new Launcher(config);
         for (String signal : List.of("TERM", "INT")) {
             Signal.handle(new Signal(signal), s -> {
@@ -139,6 +143,7 @@ public final class Launcher {
         framework.init();
         framework.start();
         BundleContext context = framework.getBundleContext();
+        events = new DeployEventForwarder(context);
         int expectedServers = (config.plain() ? 1 : 0) + (config.tls() ? 1 : 0);
         CountDownLatch serverUp = new CountDownLatch(expectedServers);
         // Only the service's properties are read, so the listener must not be filtered by class
@@ -208,7 +213,24 @@ public final class Launcher {
         scanner.setDaemon(true);
         scanner.start();
 
-        return "Switchboard ready: " + String.join(", ", urls) + " (deploy folder " + deploy + ")";
+        return "Switchboard ready: " + String.join(", ", urls) + " (deploy folder " + deploy + ") " + features();
+    }
+
+    /** What the ready line says is on: TLS, compression, limits, the operations endpoints. */
+    String features() {
+        LauncherConfig.Operations ops = config.operations();
+        List<String> on = new ArrayList<>();
+        on.add("tls " + (config.tls() ? "on" : "off"));
+        on.add("compression " + (config.compression() ? "on" : "off"));
+        on.add("max-message-size " + config.maxMessageSize());
+        on.add("max-sessions " + (config.maxSessions() == 0 ? "unlimited" : config.maxSessions()));
+        on.add("health " + (ops.healthPath().isEmpty() ? "off" : ops.healthPath() + " " + ops.readyPath()));
+        on.add("metrics " + (ops.metricsPath().isEmpty() ? "off" : ops.metricsPath()));
+        on.add("status " + (ops.statusPath().isEmpty() ? "off" : ops.statusPath()));
+        on.add("admin " + (ops.adminAllow().isEmpty() ? "loopback" : "loopback+" + ops.adminAllow())
+                + (ops.adminToken().isEmpty() ? "" : "+token"));
+        on.add("access-log " + (ops.accessLog() ? "on" : "off"));
+        return "features: " + String.join(", ", on);
     }
 
     /**
@@ -280,6 +302,15 @@ public final class Launcher {
             initialConfigurations.close();
         }
         try {
+            DeployEventForwarder forwarder = events;
+            if (forwarder != null) {
+                forwarder.send("stopping", why); // /ready answers 503 from now on
+                long delay = config.operations().stopDelay().toMillis();
+                if (delay > 0) {
+                    LOG.log(Level.INFO, "answering /ready with 503 for {0} ms before closing", String.valueOf(delay));
+                    Thread.sleep(delay); // the configured hand-over time for load balancers, not a wait for a condition
+                }
+            }
             if (scanner != null) {
                 stopScanning.countDown();
                 scanner.join(TimeUnit.SECONDS.toMillis(STOP_TIMEOUT_SECONDS));
@@ -291,6 +322,10 @@ public final class Launcher {
         } catch (BundleException | InterruptedException e) {
             LOG.log(Level.WARNING, "unclean stop: {0}", DeployDirectory.oneLine(e));
         } finally {
+            DeployEventForwarder forwarder = events;
+            if (forwarder != null) {
+                forwarder.close();
+            }
             stopped.countDown();
         }
         LOG.log(Level.INFO, "stopped");
@@ -309,12 +344,20 @@ public final class Launcher {
         }
     }
 
-    private static void configureLogging(java.util.logging.Level level) {
+    /** Strong reference to the access logger whose level the launcher sets (JUL holds loggers weakly). */
+    private static Logger accessLogger;
+
+    private static void configureLogging(java.util.logging.Level level, LauncherConfig.Operations operations) {
         LogManager.getLogManager().reset();
         Logger root = Logger.getLogger("");
         Handler console = new ConsoleHandler();
-        console.setFormatter(new LogFormat());
-        console.setLevel(level);
+        console.setFormatter(operations.jsonLog() ? new JsonLogFormat() : new LogFormat());
+        accessLogger = Logger.getLogger(ACCESS_LOGGER);
+        // On by default at INFO whatever --log-level says; off with --access-log false.
+        accessLogger.setLevel(operations.accessLog() ? java.util.logging.Level.INFO : java.util.logging.Level.OFF);
+        // The handler lets access lines through; every other logger keeps --log-level.
+        console.setLevel(operations.accessLog() && level.intValue() > java.util.logging.Level.INFO.intValue()
+                ? java.util.logging.Level.INFO : level);
         root.addHandler(console);
         root.setLevel(level);
     }

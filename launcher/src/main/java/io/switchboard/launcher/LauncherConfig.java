@@ -52,13 +52,36 @@ import java.util.regex.Pattern;
  * @param quietPeriod how long a jar must stay unchanged before it is deployed
  * @param protection the server-wide and per-address limits against hostile peers
  * @param clusterRedis the Redis URI whose pub/sub carries topics between instances, or null
+ * @param operations health, metrics, status page, admin access and logging settings
  */
 record LauncherConfig(String host, int port, Path deploy, Path cache, Level logLevel, long maxMessageSize,
         Duration closeTimeout, Duration handshakeTimeout, Duration drainTimeout, Duration pingInterval,
         int maxMissedPongs, Duration readTimeout, Duration writeTimeout, int maxSessions, boolean compression,
         String tlsCert, String tlsKey, String tlsKeyPassword, String tlsClientCa, String tlsClientAuth, int tlsPort,
         boolean plain, Duration scanInterval,
-        Duration quietPeriod, Protection protection, String clusterRedis) {
+        Duration quietPeriod, Protection protection, String clusterRedis,
+        Operations operations) {
+
+    /**
+     * What operators see (the README's "Operations").
+     *
+     * @param healthPath {@code /health}, empty when health checks are off (also {@code readyPath})
+     * @param readyPath {@code /ready}: 200 serving, 503 stopping
+     * @param metricsPath Prometheus text, empty when off
+     * @param statusPath the live status page, empty when off
+     * @param adminAllow addresses and CIDR blocks besides loopback that may see admin data
+     * @param adminToken a token that lets any client see admin data, or empty
+     * @param accessLog whether one line per session is logged at its end
+     * @param jsonLog whether log lines are JSON objects
+     * @param stopDelay how long /ready answers 503 before a stop closes the listeners
+     */
+    record Operations(String healthPath, String readyPath, String metricsPath, String statusPath, String adminAllow,
+            String adminToken, boolean accessLog, boolean jsonLog, Duration stopDelay) {
+
+        /** The defaults. */
+        static final Operations DEFAULTS = new Operations("/health", "/ready", "/metrics", "/", "", "", true, false,
+                Duration.ZERO);
+    }
 
     /**
      * The limits that protect the server from hostile peers (see the README's "Limits and
@@ -120,6 +143,18 @@ record LauncherConfig(String host, int port, Path deploy, Path cache, Level logL
         setting("tls-client-auth", "need", "need or want a client certificate, with --tls-client-ca");
         setting("tls-port", "8443", "wss port (0 = any free port)");
         setting("plain", "true", "serve plain ws:// too (false: wss only)");
+        setting("health", "true", "serve the health and readiness checks (true or false)");
+        setting("health-path", "/health", "path answering 200 while the process serves");
+        setting("ready-path", "/ready", "path answering 200 while serving, 503 while stopping");
+        setting("metrics", "true", "serve Prometheus metrics (true or false)");
+        setting("metrics-path", "/metrics", "path of the Prometheus metrics");
+        setting("status-page", "true", "serve the live status page (true or false)");
+        setting("status-path", "/", "path of the live status page");
+        setting("admin-allow", "", "addresses/CIDR blocks (comma-separated) besides loopback that may see metrics and status");
+        setting("admin-token", "", "token that lets any client see metrics and status (Authorization: Bearer, or ?token=)");
+        setting("access-log", "true", "log one line per session at its end (true or false)");
+        setting("log-format", "text", "text or json (one JSON object per line)");
+        setting("stop-delay", "0s", "on SIGTERM, answer /ready with 503 this long before closing (ms, s)");
         setting("scan-interval", "250ms", "how often the deploy folder is scanned (ms, s)");
         setting("quiet-period", "500ms", "a jar must stay unchanged this long before it is deployed (ms, s)");
         setting("cluster-redis", "", "redis://host:port: topics span every instance connected to this Redis");
@@ -253,7 +288,8 @@ record LauncherConfig(String host, int port, Path deploy, Path cache, Level logL
                         (int) number(values, "descriptor-reserve", 0, 1_000_000),
                         (int) number(values, "max-connections-per-address", 0, Integer.MAX_VALUE),
                         (int) number(values, "max-handshakes-per-address", 0, 1_000_000)),
-                redisUri(values.get("cluster-redis"))).validated();
+                redisUri(values.get("cluster-redis")),
+                operations(values)).validated();
     }
 
     /** A redis://host[:port][/db] URI (credentials allowed), or null when blank. */
@@ -271,6 +307,33 @@ record LauncherConfig(String host, int port, Path deploy, Path cache, Level logL
             // reported below
         }
         throw new ConfigException("invalid value for --cluster-redis: '" + uri + "' (expected redis://host:port)");
+    }
+
+    private static Operations operations(Map<String, String> values) throws ConfigException {
+        boolean health = bool(values, "health");
+        String format = values.get("log-format").strip().toLowerCase(Locale.ROOT);
+        if (!format.equals("text") && !format.equals("json")) {
+            throw new ConfigException("invalid value for --log-format: '" + values.get("log-format") + "' (expected text or json)");
+        }
+        String allow = values.get("admin-allow").strip();
+        for (String entry : allow.split(",")) {
+            String e = entry.strip();
+            if (!e.isEmpty() && !e.matches("[0-9.]+(/\\d{1,2})?|[0-9a-fA-F:.]*:[0-9a-fA-F:.]*(/\\d{1,3})?")) {
+                throw new ConfigException("invalid value for --admin-allow: '" + e + "' is not an IP address or CIDR block");
+            }
+        }
+        return new Operations(health ? path(values, "health-path") : "", health ? path(values, "ready-path") : "",
+                bool(values, "metrics") ? path(values, "metrics-path") : "",
+                bool(values, "status-page") ? path(values, "status-path") : "", allow, values.get("admin-token").strip(),
+                bool(values, "access-log"), format.equals("json"), duration(values, "stop-delay", true));
+    }
+
+    private static String path(Map<String, String> values, String name) throws ConfigException {
+        String v = values.get(name).strip();
+        if (!v.startsWith("/") || v.chars().anyMatch(c -> c <= ' ' || c == '?' || c == '#' || c >= 0x7F)) {
+            throw new ConfigException("invalid value for --" + name + ": '" + v + "' (expected a path starting with /)");
+        }
+        return v;
     }
 
     private static long number(Map<String, String> values, String name, long min, long max) throws ConfigException {
@@ -442,6 +505,12 @@ record LauncherConfig(String host, int port, Path deploy, Path cache, Level logL
         if (clusterRedis != null) {
             all.put("switchboard.cluster.redis", clusterRedis);
         }
+        all.put("switchboard.admin.health", operations.healthPath());
+        all.put("switchboard.admin.ready", operations.readyPath());
+        all.put("switchboard.admin.metrics", operations.metricsPath());
+        all.put("switchboard.admin.status", operations.statusPath());
+        all.put("switchboard.admin.allow", operations.adminAllow());
+        all.put("switchboard.admin.token", operations.adminToken());
         if (tls()) {
             all.put("switchboard.tls.cert", tlsCert);
             all.put("switchboard.tls.key", tlsKey);

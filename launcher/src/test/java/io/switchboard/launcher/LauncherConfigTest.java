@@ -49,7 +49,7 @@ class LauncherConfigTest {
                 16L * 1024 * 1024, Duration.ofSeconds(5), Duration.ofSeconds(10), Duration.ofSeconds(30),
                 Duration.ofSeconds(30), 0, Duration.ofSeconds(300), Duration.ofSeconds(30), 0, false,
                 null, null, null, null, "need", 8443, true, Duration.ofMillis(250), Duration.ofMillis(500),
-                LauncherConfig.Protection.DEFAULTS, null), c);
+                LauncherConfig.Protection.DEFAULTS, null, LauncherConfig.Operations.DEFAULTS), c);
     }
 
     @Test
@@ -64,7 +64,7 @@ class LauncherConfigTest {
         assertEquals(new LauncherConfig("127.0.0.1", 8080, Path.of("d"), Path.of("c"), Level.FINE, 65536,
                 Duration.ofSeconds(2), Duration.ofMillis(750), Duration.ZERO, Duration.ZERO, 3, Duration.ofMinutes(1),
                 Duration.ZERO, 100, false, null, null, null, null, "need", 8443, true, Duration.ofMinutes(1),
-                Duration.ZERO, LauncherConfig.Protection.DEFAULTS, null), c);
+                Duration.ZERO, LauncherConfig.Protection.DEFAULTS, null, LauncherConfig.Operations.DEFAULTS), c);
         assertEquals(new LauncherConfig.Protection(3L * 1024 * 1024 * 1024, 5, 0, 10, 20),
                 parse("--max-inbound-memory", "3GiB", "--control-frame-rate=5", "--descriptor-reserve", "0",
                         "--max-connections-per-address", "10", "--max-handshakes-per-address=20").protection());

@@ -44,7 +44,7 @@ class LauncherIT {
     private static final Duration READY = Duration.ofSeconds(20);
     private static final Duration EXIT = Duration.ofSeconds(20);
     private static final Pattern READY_LINE =
-            Pattern.compile("Switchboard ready: ws://127\\.0\\.0\\.1:(\\d+)/ws \\(deploy folder (.+)\\)");
+            Pattern.compile("Switchboard ready: ws://127\\.0\\.0\\.1:(\\d+)/ws \\(deploy folder (.+?)\\)( features: .*)?");
 
     @TempDir
     Path deploy;

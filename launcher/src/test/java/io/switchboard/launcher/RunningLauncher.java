@@ -32,7 +32,7 @@ final class RunningLauncher implements AutoCloseable {
 
     /** Upper bound for any single step a test waits on (deploy, handshake, reply). */
     static final Duration STEP = Duration.ofSeconds(10);
-    private static final Pattern READY = Pattern.compile("Switchboard ready: ws://127\\.0\\.0\\.1:(\\d+)/ws \\(deploy folder (.+)\\)");
+    private static final Pattern READY = Pattern.compile("Switchboard ready: ws://127\\.0\\.0\\.1:(\\d+)/ws \\(deploy folder (.+?)\\)( features: .*)?");
 
     final Launcher launcher;
     final String readyLine;

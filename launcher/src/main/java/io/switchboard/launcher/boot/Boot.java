@@ -17,6 +17,12 @@ import sun.misc.Signal;
  * installed JDK 21+ (JAVA_HOME, then the usual install folders) and runs this same jar on it,
  * passing arguments, JVM options, standard streams, signals and the exit code through. When
  * there is none, it prints one line naming the version needed and exits with 1.
+ *
+ * <p>The hand-over keeps it one process as far as operators can tell: the child watches its
+ * parent and stops (closing sessions with 1001, as on SIGTERM) as soon as the parent is gone, on
+ * any signal including SIGKILL, so it never outlives it holding the port; the parent passes
+ * SIGTERM and Ctrl-C on and exits with the child's code. {@code --version} is answered here,
+ * on any Java.
  */
 public final class Boot {
 
@@ -26,8 +32,16 @@ public final class Boot {
     private Boot() {
     }
 
+    /** Set on the child of a hand-over: the pid of the parent it must not outlive. */
+    static final String PARENT_PID = "switchboard.boot.parent";
+
     public static void main(String[] args) throws Exception {
+        if (List.of(args).contains("--version")) {
+            System.out.println(version());
+            return;
+        }
         if (Runtime.version().feature() >= REQUIRED) {
+            watchParent();
             Class.forName(LAUNCHER).getMethod("main", String[].class).invoke(null, (Object) args);
             return;
         }
@@ -49,6 +63,7 @@ public final class Boot {
             command.add("--sun-misc-unsafe-memory-access=allow");
         }
         command.addAll(ManagementFactory.getRuntimeMXBean().getInputArguments());
+        command.add("-D" + PARENT_PID + "=" + ProcessHandle.current().pid());
         command.add("-jar");
         command.add(jar);
         command.addAll(List.of(args));
@@ -67,6 +82,51 @@ public final class Boot {
             });
         }
         return child.waitFor();
+    }
+
+    /**
+     * On the child of a hand-over: when the parent ends, however it ends (SIGKILL included, which
+     * it cannot pass on), raise SIGTERM here, so the launcher stops as it does on SIGTERM and
+     * the port is free again.
+     */
+    private static void watchParent() {
+        String pid = System.getProperty(PARENT_PID);
+        if (pid == null) {
+            return;
+        }
+        Optional<ProcessHandle> parent;
+        try {
+            parent = ProcessHandle.of(Long.parseLong(pid));
+        } catch (NumberFormatException e) {
+            return;
+        }
+        if (parent.isEmpty() || ProcessHandle.current().parent().map(p -> p.pid() != Long.parseLong(pid)).orElse(true)) {
+            Signal.raise(new Signal("TERM")); // the parent is gone already (we were re-parented)
+            return;
+        }
+        parent.get().onExit().thenRun(() -> {
+            System.err.println("switchboard: the launching process " + pid + " ended; stopping");
+            Signal.raise(new Signal("TERM"));
+        });
+    }
+
+    /** {@code Switchboard <version> (commit <hash>)}, from the jar's manifest. */
+    static String version() {
+        String version = "unknown";
+        String commit = "unknown";
+        try (java.util.jar.JarFile jar = new java.util.jar.JarFile(jarPath().toFile())) {
+            java.util.jar.Manifest manifest = jar.getManifest();
+            if (manifest != null) {
+                version = Optional.ofNullable(manifest.getMainAttributes().getValue("Switchboard-Version")).orElse(version);
+                String c = manifest.getMainAttributes().getValue("Switchboard-Commit");
+                if (c != null && !c.isBlank()) {
+                    commit = c;
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            // run from classes, not a jar: unknown
+        }
+        return "Switchboard " + version + " (commit " + commit + ")";
     }
 
     /** The file this class was loaded from; a URI, not URL.getPath(), so "%20" becomes a space again. */
