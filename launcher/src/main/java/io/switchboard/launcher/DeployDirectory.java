@@ -52,6 +52,11 @@ final class DeployDirectory {
 
     private static final System.Logger LOG = System.getLogger(DeployDirectory.class.getName());
     static final String LOCATION_PREFIX = "switchboard:deploy/";
+    /**
+     * The largest jar deployed: a jar is read whole and its content kept to roll back to, so
+     * a larger file is refused (once, until it changes) instead of exhausting the heap.
+     */
+    static final long MAX_JAR_BYTES = 256L * 1024 * 1024;
 
     /** What is known about one file of the folder. */
     private static final class Tracked {
@@ -74,6 +79,8 @@ final class DeployDirectory {
         boolean duplicate;
         /** Reading it failed on the last scan (logged once, not on every scan). */
         boolean unreadable;
+        /** It was found larger than {@link #MAX_JAR_BYTES} since it last changed (logged once). */
+        boolean tooLarge;
     }
 
     /** Lists the entries of a folder; a seam through which tests make listing fail. */
@@ -187,11 +194,20 @@ final class DeployDirectory {
             t.size = attributes.size();
             t.modified = attributes.lastModifiedTime();
             t.changedAt = now;
+            t.tooLarge = false;
             if (!settled) {
                 return;
             }
         }
         if (!settled && now - t.changedAt < quietPeriod.toNanos()) {
+            return;
+        }
+        if (t.size > MAX_JAR_BYTES) {
+            if (!t.tooLarge) {
+                t.tooLarge = true;
+                LOG.log(Level.ERROR, "{0}: not deployed: {1} bytes, more than the limit of {2} MiB", file,
+                        String.valueOf(t.size), String.valueOf(MAX_JAR_BYTES >> 20));
+            }
             return;
         }
         byte[] content = Files.readAllBytes(file);

@@ -261,33 +261,23 @@ public final class Launcher {
 
     /**
      * The deploy thread's loop. Whatever one scan throws, OutOfMemoryError included, is logged
-     * and the next scan runs on time: a dead scanner would silently never deploy again.
+     * (once per run of the same failure) and the next scan runs on time: a dead scanner would
+     * silently never deploy again.
      */
     private void scanLoop(DeployDirectory directory) {
+        FailureRun failures = new FailureRun("deploy folder scan");
         while (true) {
             try {
                 if (stopScanning.await(config.scanInterval().toMillis(), TimeUnit.MILLISECONDS)) {
                     return;
                 }
                 directory.scan(false);
+                failures.succeeded();
             } catch (InterruptedException e) {
                 return;
             } catch (Throwable e) {
-                logSurvived("deploy folder scan", e);
+                failures.failed(e);
             }
-        }
-    }
-
-    /**
-     * Logs a Throwable a long-lived thread survives. Logging may itself fail when the heap is
-     * exhausted; then the thread goes on unlogged rather than dying.
-     */
-    static void logSurvived(String what, Throwable e) {
-        try {
-            LOG.log(Level.ERROR, "{0} failed, going on: {1}: {2}", what, e.getClass().getName(),
-                    DeployDirectory.oneLine(e));
-        } catch (Throwable ignored) {
-            // out of memory even for the line: nothing better to do than carry on
         }
     }
 

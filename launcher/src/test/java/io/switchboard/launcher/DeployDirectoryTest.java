@@ -51,4 +51,24 @@ class DeployDirectoryTest {
             assertEquals(3, log.lines(Level.WARNING, "").size() + log.lines(Level.INFO, "").size());
         }
     }
+
+    @Test
+    void aJarTooLargeToReadIsReportedOnceAndNotRead() throws IOException {
+        // Sparse: no disk space used. Read whole, it would not even fit in an array.
+        Path big = folder.resolve("big.jar");
+        try (java.io.RandomAccessFile file = new java.io.RandomAccessFile(big.toFile(), "rw")) {
+            file.setLength(3L << 30);
+        }
+        DeployDirectory directory = new DeployDirectory(null, folder, Duration.ZERO, Duration.ZERO,
+                DeployDirectory::listFolder);
+        try (LogRecorder log = LogRecorder.of(DeployDirectory.class)) {
+            for (int i = 0; i < 5; i++) {
+                directory.scan(true);
+            }
+            List<String> errors = log.lines(Level.SEVERE, big + ": ");
+            assertEquals(1, errors.size(), errors::toString);
+            assertTrue(errors.get(0).contains("not deployed: 3221225472 bytes, more than the limit of 256 MiB"),
+                    errors::toString);
+        }
+    }
 }

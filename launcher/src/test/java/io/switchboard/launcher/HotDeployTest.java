@@ -227,23 +227,32 @@ class HotDeployTest {
     }
 
     @Test
-    void deployThreadSurvivesAnyThrowableFromAScan() throws Exception {
+    void deployThreadSurvivesAnyThrowableFromAScanAndARepeatedFailureIsNotAFlood() throws Exception {
         AtomicInteger listings = new AtomicInteger();
-        DeployDirectory.Listing failing = folder -> switch (listings.incrementAndGet()) {
-            case 2 -> throw new OutOfMemoryError("injected: Java heap space");
-            case 3 -> throw new StackOverflowError("injected");
-            case 4 -> throw new IllegalStateException("injected");
-            default -> DeployDirectory.listFolder(folder);
+        DeployDirectory.Listing failing = folder -> {
+            int n = listings.incrementAndGet(); // 1 is the scan in start()
+            if (n == 2) {
+                throw new OutOfMemoryError("injected: Java heap space");
+            } else if (n == 3) {
+                throw new StackOverflowError("injected");
+            } else if (n >= 4 && n < 24) {
+                throw new IllegalStateException("injected " + n); // the same kind, 20 times
+            }
+            return DeployDirectory.listFolder(folder);
         };
         try (LogRecorder log = LogRecorder.of(Launcher.class);
                 RunningLauncher launcher = RunningLauncher.start(deploy, cache, failing)) {
-            BoundedWait.until(STEP, "three failed scans", () -> listings.get() > 4);
+            BoundedWait.until(STEP, "22 failed scans", () -> listings.get() >= 24);
             TestBundles.handler("test.t").writeTo(deploy.resolve("t.jar"));
 
             launcher.awaitReply("/t", "v1:");
             List<String> lines = log.lines(Level.SEVERE, "deploy folder scan failed, going on: ");
             assertEquals(3, lines.size(), lines::toString);
             assertTrue(lines.get(0).contains("java.lang.OutOfMemoryError: injected: Java heap space"), lines::toString);
+            assertTrue(lines.get(2).contains("java.lang.IllegalStateException: injected 4"), lines::toString);
+            List<String> recovered = log.lines(Level.INFO, "deploy folder scan works again");
+            assertEquals(1, recovered.size(), recovered::toString);
+            assertTrue(recovered.get(0).contains("after 22 failed in a row"), recovered::toString);
         }
     }
 
