@@ -227,14 +227,19 @@ final class Cdp implements AutoCloseable {
     }
 
     @Override
-    public void close() throws InterruptedException {
+    public void close() {
         socket.abort();
         http.close();
         browser.descendants().forEach(ProcessHandle::destroy);
         browser.destroy();
-        if (!browser.waitFor(10, TimeUnit.SECONDS)) {
-            browser.descendants().forEach(ProcessHandle::destroyForcibly);
-            browser.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+        try {
+            if (!browser.waitFor(10, TimeUnit.SECONDS)) {
+                browser.descendants().forEach(ProcessHandle::destroyForcibly);
+                browser.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+            }
+        } catch (InterruptedException e) {
+            browser.destroyForcibly();
+            Thread.currentThread().interrupt();
         }
     }
 }
