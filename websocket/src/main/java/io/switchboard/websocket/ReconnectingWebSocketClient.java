@@ -6,20 +6,16 @@ import io.switchboard.api.Request;
 import io.switchboard.api.WebSocket;
 import io.switchboard.websocket.ConnectResult.Outcome;
 import io.switchboard.websocket.internal.Backoff;
-import io.switchboard.websocket.internal.RetryAfter;
 import io.switchboard.websocket.internal.WebSocketSession;
 import java.lang.System.Logger.Level;
 import java.nio.ByteBuffer;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.locks.Condition;
-import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 import java.util.function.DoubleSupplier;
 import java.util.function.Predicate;
@@ -114,26 +110,11 @@ public final class ReconnectingWebSocketClient implements WebSocket {
     private static final Set<Outcome> RETRYABLE = Set.of(Outcome.REFUSED, Outcome.TIMEOUT, Outcome.IO_ERROR,
             Outcome.UNKNOWN_HOST, Outcome.BAD_RESPONSE, Outcome.TLS_HANDSHAKE_FAILED, Outcome.PROXY_REFUSED);
 
-    /** Waits between attempts; the seam tests use to run without waiting. */
-    interface Pause {
-        void pause(Duration delay) throws InterruptedException;
-    }
-
     private final WebSocketClient client;
-    private final Backoff backoff;
-    private final int maxAttempts;
-    private final Optional<Duration> giveUpAfter;
+    private final Redial redial;
     private final Predicate<CloseStatus> reconnectWhen;
-    private final Predicate<ConnectResult> retryWhen;
     private final Consumer<? super ReconnectingWebSocketClient> onReconnect;
-    private final Clock clock;
-    private final DoubleSupplier random;
-    /** Null: wait on {@link #closing}, which close() signals. */
-    private final Pause pause;
 
-    private final ReentrantLock lock = new ReentrantLock();
-    /** Signalled by close(): ends a wait between attempts. */
-    private final Condition closing = lock.newCondition();
     /** Set by close(), cleared by connect(): no further attempts; read() returns null. */
     private volatile boolean closed;
     /** Set when attempts stopped (a failure not retried, a bound reached, a close not reconnected); cleared by connect(). */
@@ -145,15 +126,10 @@ public final class ReconnectingWebSocketClient implements WebSocket {
 
     private ReconnectingWebSocketClient(Builder b) {
         this.client = b.client;
-        this.backoff = new Backoff(b.initialDelay, b.maxDelay, b.multiplier, b.jitter);
-        this.maxAttempts = b.maxAttempts;
-        this.giveUpAfter = b.giveUpAfter;
+        this.redial = new Redial(b.client, new Backoff(b.initialDelay, b.maxDelay, b.multiplier, b.jitter), b.maxAttempts,
+                b.giveUpAfter, b.retryWhen, b.clock, b.random, b.pause);
         this.reconnectWhen = b.reconnectWhen;
-        this.retryWhen = b.retryWhen;
         this.onReconnect = b.onReconnect;
-        this.clock = b.clock;
-        this.random = b.random;
-        this.pause = b.pause;
     }
 
     /** A builder for a reconnecting client around {@code client}, which it takes over. */
@@ -205,102 +181,15 @@ public final class ReconnectingWebSocketClient implements WebSocket {
         return attempts(false);
     }
 
-    /**
-     * Runs attempts until one connects, one fails for good, a bound is reached or close() is
-     * called. {@code afterDrop}: the first attempt waits too (attempt 1 of the backoff).
-     */
+    /** One run of attempts (see {@link Redial}); notes its end. */
     private ConnectResult attempts(boolean afterDrop) {
-        Instant start = clock.instant();
-        int failures = 0;
-        ConnectResult result = null;
-        while (true) {
-            if (afterDrop || failures > 0) {
-                Duration delay = backoff.delay(afterDrop ? failures + 1 : failures, random.getAsDouble());
-                if (result != null) {
-                    Duration asked = retryAfter(result);
-                    delay = asked.compareTo(delay) > 0 ? asked : delay;
-                    if (giveUpAfter.isPresent()
-                            && Duration.between(start, clock.instant()).plus(delay).compareTo(giveUpAfter.get()) > 0) {
-                        return giveUp(result, "the next attempt would start more than "
-                                + giveUpAfter.get().toMillis() + " ms after the first");
-                    }
-                }
-                LOG.log(Level.DEBUG, "{0}: next attempt in {1} ms", client.url(), delay.toMillis());
-                if (!waitFor(delay)) {
-                    return stopped(result);
-                }
-            }
-            if (closed) {
-                return stopped(result);
-            }
-            result = client.connect();
-            lastResult = result;
-            if (closed) {
-                client.close(); // close() ran while we connected: the new connection must not outlive it
-                return stopped(result);
-            }
-            if (result.isConnected()) {
-                generation.incrementAndGet();
-                return result;
-            }
-            failures++;
-            if (!retryWhen.test(result)) {
-                return giveUp(result, "it will not change by retrying");
-            }
-            if (maxAttempts > 0 && failures >= maxAttempts) {
-                return giveUp(result, "after " + failures + " attempts");
-            }
-            LOG.log(Level.DEBUG, "{0}: attempt {1} failed: {2}", client.url(), failures, result);
+        ConnectResult result = redial.run(afterDrop, () -> closed, r -> lastResult = r);
+        if (result.isConnected()) {
+            generation.incrementAndGet();
+        } else if (!closed) {
+            gaveUp = true; // a failure not retried, a bound reached, or the thread interrupted
         }
-    }
-
-    /** What a rejecting answer's Retry-After asks for; zero if none or unreadable. */
-    private Duration retryAfter(ConnectResult result) {
-        if (result.outcome() != Outcome.HANDSHAKE_REJECTED && result.outcome() != Outcome.PROXY_REJECTED) {
-            return Duration.ZERO;
-        }
-        return result.headers().first("Retry-After").flatMap(v -> RetryAfter.parse(v, clock.instant()))
-                .orElse(Duration.ZERO);
-    }
-
-    private ConnectResult giveUp(ConnectResult result, String why) {
-        gaveUp = true;
-        LOG.log(Level.WARNING, "{0}: giving up connecting, {1}: {2}", client.url(), why, result);
         return result;
-    }
-
-    /** close() was called (or the thread interrupted) during the attempts. */
-    private ConnectResult stopped(ConnectResult result) {
-        if (!closed) {
-            gaveUp = true; // interrupted
-        }
-        ConnectResult r = ConnectResult.failed(Outcome.CLOSED, (closed ? "closed" : "interrupted")
-                + " while connecting to " + client.url() + (result == null ? "" : "; last attempt: " + result));
-        lastResult = r;
-        return r;
-    }
-
-    /** Waits {@code delay} or until close(); false if closed or interrupted (the interrupt status is kept). */
-    private boolean waitFor(Duration delay) {
-        try {
-            if (pause != null) {
-                pause.pause(delay);
-                return !closed;
-            }
-            lock.lock();
-            try {
-                long nanos = delay.toNanos();
-                while (!closed && nanos > 0) {
-                    nanos = closing.awaitNanos(nanos);
-                }
-                return !closed;
-            } finally {
-                lock.unlock();
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
-        }
     }
 
     /**
@@ -417,12 +306,7 @@ public final class ReconnectingWebSocketClient implements WebSocket {
     public void close(CloseStatus status, String reason) {
         WebSocketSession.checkClose(status, reason);
         closed = true;
-        lock.lock();
-        try {
-            closing.signalAll();
-        } finally {
-            lock.unlock();
-        }
+        redial.wake();
         client.close(status, reason);
     }
 
@@ -480,7 +364,7 @@ public final class ReconnectingWebSocketClient implements WebSocket {
         private Consumer<? super ReconnectingWebSocketClient> onReconnect = ws -> { };
         private Clock clock = Clock.systemUTC();
         private DoubleSupplier random = () -> ThreadLocalRandom.current().nextDouble();
-        private Pause pause;
+        private Redial.Pause pause;
 
         private Builder(WebSocketClient client) {
             this.client = Objects.requireNonNull(client, "client");
@@ -562,7 +446,7 @@ public final class ReconnectingWebSocketClient implements WebSocket {
             return this;
         }
 
-        Builder pause(Pause pause) {
+        Builder pause(Redial.Pause pause) {
             this.pause = pause;
             return this;
         }

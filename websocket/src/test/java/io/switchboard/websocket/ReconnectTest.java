@@ -53,7 +53,7 @@ class ReconnectTest {
     }
 
     /** Records each wait; with {@code stepped}, each waits for the test's {@link #proceed()}. */
-    private static final class Waits implements ReconnectingWebSocketClient.Pause {
+    private static final class Waits implements Redial.Pause {
         final List<Duration> delays = new CopyOnWriteArrayList<>();
         final List<Outcome> outcomesSeen = new CopyOnWriteArrayList<>();
         final Semaphore paused = new Semaphore(0);
