@@ -136,6 +136,35 @@ class ProtectionTest {
     }
 
     @Test
+    void aPeerThatKeepsFloodingAfterItsCloseIsCutOffAfterAFewMegabytesNotAfterTheCloseTimeout() throws Exception {
+        int port = start(WebSocketOptions.builder().controlFrameRate(10).closeTimeout(Duration.ofSeconds(30)).build());
+        ByteArrayOutputStream burst = new ByteArrayOutputStream();
+        while (burst.size() < 64 * KIB) {
+            burst.writeBytes(frame(true, 0, PING, new byte[] {1}, true));
+        }
+        byte[] flood = burst.toByteArray();
+        long limit = 256L * 1024 * KIB;
+        long written = 0;
+        try (RawPeer attacker = RawPeer.upgrade(port, "/echo")) {
+            attacker.write(flood);
+            RawPeer.Frame frame;
+            while ((frame = attacker.readFrame()).opcode() != CLOSE) {
+                // pongs within the burst allowance
+            }
+            assertEquals(1008, frame.closeCode());
+            try {
+                while (written < limit) { // the server half-closed and lingers; keep flooding
+                    attacker.write(flood);
+                    written += flood.length;
+                }
+            } catch (java.io.IOException e) {
+                // the server dropped the connection: what we want
+            }
+        }
+        assertTrue(written < limit, "the server read and discarded " + written + " bytes after its close frame");
+    }
+
+    @Test
     void pingsWithinTheRateAreAllAnswered() throws Exception {
         int port = start(WebSocketOptions.defaults());
         try (RawPeer peer = RawPeer.upgrade(port, "/echo")) {

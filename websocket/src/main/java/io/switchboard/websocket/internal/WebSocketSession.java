@@ -85,6 +85,8 @@ public final class WebSocketSession implements WebSocket, FrameReader.Callback {
     /** Pongs added minus pongs taken; the reader starts a writer when it goes from 0 to 1. */
     private final AtomicInteger pendingPongCount = new AtomicInteger();
     static final int MAX_PENDING_PONGS = 256;
+    /** The most bytes read and discarded while waiting for the peer to end its stream after we failed it. */
+    static final long LINGER_MAX_BYTES = 4L * 1024 * 1024;
     private final OutboundBudget budget;
     /** Pings and pongs the peer may still send; null when unlimited. Used by the reading thread only. */
     private final TokenBucket controlFrames;
@@ -693,14 +695,23 @@ public final class WebSocketSession implements WebSocket, FrameReader.Callback {
         terminate();
     }
 
-    /** Half-closes our output and reads until the peer's end of stream, for at most the close timeout. */
+    /**
+     * Half-closes our output and reads until the peer's end of stream, for at most the close
+     * timeout and {@link #LINGER_MAX_BYTES}: enough for a peer to finish the frame it was sending
+     * and read our close frame, not for one that keeps flooding after it.
+     */
     private void linger() {
         ScheduledFuture<?> deadline = Timer.after(config.closeTimeout(), this::terminate);
         try {
             connection.shutdownOutput();
-            byte[] sink = new byte[1024];
-            while (input.read(sink) >= 0) {
-                // discard
+            byte[] sink = new byte[8192];
+            long discarded = 0;
+            int n;
+            while ((n = input.read(sink)) >= 0) {
+                discarded += n;
+                if (discarded > LINGER_MAX_BYTES) {
+                    break; // a peer still flooding us: not worth more of our CPU
+                }
             }
         } catch (IOException | UnsupportedOperationException e) {
             // The peer is gone or slow: release the transport regardless.
