@@ -402,7 +402,9 @@ class HotDeployTest {
             TestBundles.writeAtomically(jar, content);
             launcher.awaitReply("/t", "v1:");
             List<Integer> events = new CopyOnWriteArrayList<>();
-            launcher.framework().getBundleContext().addBundleListener(event -> events.add(event.getType()));
+            // Synchronous: an asynchronous listener may miss STARTED when the framework stops right after it.
+            launcher.framework().getBundleContext().addBundleListener(
+                    (org.osgi.framework.SynchronousBundleListener) event -> events.add(event.getType()));
             WebSocketClient open = launcher.open("/t");
             assertEquals("v1:a", ask(open, "a"));
 
@@ -426,7 +428,9 @@ class HotDeployTest {
         try (LogRecorder log = LogRecorder.of(DeployDirectory.class)) {
             RunningLauncher launcher = RunningLauncher.start(deploy, cache);
             List<Integer> events = new CopyOnWriteArrayList<>();
-            launcher.framework().getBundleContext().addBundleListener(event -> events.add(event.getType()));
+            // Synchronous: an asynchronous listener may miss STARTED when the framework stops right after it.
+            launcher.framework().getBundleContext().addBundleListener(
+                    (org.osgi.framework.SynchronousBundleListener) event -> events.add(event.getType()));
             try {
                 TestBundles.handler("test.t").slowStart(500).writeTo(deploy.resolve("t.jar"));
                 BoundedWait.until(STEP, "t.jar starting", () -> launcher.deployed("t.jar")
