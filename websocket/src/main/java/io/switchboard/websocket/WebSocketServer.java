@@ -116,7 +116,7 @@ public final class WebSocketServer {
         this.options = Objects.requireNonNull(options, "options");
         this.routes = new RouteTable(options.handoverGrace(), options.drainTimeout());
         this.httpLoop = new HttpRequestLoop(httpRoutes, options.maxHandshakeSize(), options.handshakeTimeout(),
-                options.writeTimeout(), () -> stopping, counters::httpResponse);
+                options.writeTimeout(), () -> stopping, counters::httpResponse, incidents);
         this.inboundMemory = new InboundMemory(options.maxInboundMemory() == 0 ? Long.MAX_VALUE : options.maxInboundMemory());
         this.addressLimits = new AddressLimits(options.maxConnectionsPerAddress(),
                 options.maxHandshakesPerSecondPerAddress(), System::nanoTime);

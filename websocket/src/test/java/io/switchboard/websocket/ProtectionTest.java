@@ -254,6 +254,25 @@ class ProtectionTest {
         }
     }
 
+    @Test
+    void refusedPlainHttpRequestsLogNothingAtInfoOneByOne() throws Exception {
+        WebSocketServer server = new WebSocketServer(WebSocketOptions.defaults());
+        server.get("/page", request -> io.switchboard.api.Response.text(200, "hello"));
+        int port = start(server);
+        try (LogCapture http = LogCapture.of(io.switchboard.websocket.internal.HttpRequestLoop.class)) {
+            for (int i = 0; i < 20; i++) {
+                try (RawPeer bad = RawPeer.connect(port)) {
+                    bad.writeAscii("GET /page HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\nPOST /page HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n");
+                    assertEquals(200, bad.readHead().status());
+                    bad.readBytes(5); // "hello"
+                    assertEquals(405, bad.readHead().status());
+                }
+            }
+            assertEquals(List.of(), http.linesAt(java.util.logging.Level.INFO));
+            assertTrue(http.lines().stream().anyMatch(l -> l.contains("refused with 405")), "still at DEBUG");
+        }
+    }
+
     private static byte[] deflateRaw(byte[] data) {
         Deflater deflater = new Deflater(Deflater.BEST_COMPRESSION, true);
         deflater.setInput(data);

@@ -42,15 +42,19 @@ public final class HttpRequestLoop {
     private final Duration writeTimeout;
     private final BooleanSupplier stopping;
     private final IntConsumer statuses;
+    /** Refused requests and dropped slow readers, summed up for the log (a flood logs one line per 10 s). */
+    private final IncidentSummary incidents;
 
     /**
      * @param requestTimeout time for one complete request head, counted from the end of the previous response
      * @param writeTimeout bound on writing one response, zero for none
      * @param stopping true while the server stops: responses then close their connection
      * @param statuses told the status of every response sent
+     * @param incidents where refusals and dropped connections are counted; each is logged at DEBUG only
      */
     public HttpRequestLoop(HttpRoutes routes, int maxHeadSize, Duration requestTimeout, Duration writeTimeout,
-            BooleanSupplier stopping, IntConsumer statuses) {
+            BooleanSupplier stopping, IntConsumer statuses, IncidentSummary incidents) {
+        this.incidents = incidents;
         this.routes = routes;
         this.maxHeadSize = maxHeadSize;
         this.requestTimeout = requestTimeout;
@@ -153,7 +157,8 @@ public final class HttpRequestLoop {
     /** Writes {@code response} within the write timeout; returns false if that failed. */
     private boolean write(Connection connection, Response response, boolean headOnly, boolean close) {
         ScheduledFuture<?> deadline = writeTimeout.isZero() ? null : Timer.after(writeTimeout, () -> {
-            LOG.log(Level.INFO, "{0}: HTTP response not taken within {1} ms; connection dropped",
+            incidents.rejected("write timeout");
+            LOG.log(Level.DEBUG, "{0}: HTTP response not taken within {1} ms; connection dropped",
                     connection.remoteAddress(), String.valueOf(writeTimeout.toMillis()));
             connection.close();
         });
@@ -199,8 +204,9 @@ public final class HttpRequestLoop {
     }
 
     private void refuse(Connection connection, int status, String message, Headers headers) {
-        LOG.log(status == 404 ? Level.DEBUG : Level.INFO, "{0}: HTTP request refused with {1}: {2}",
-                connection.remoteAddress(), status, message);
+        incidents.rejected(Integer.toString(status));
+        LOG.log(Level.DEBUG, "{0}: HTTP request refused with {1}: {2}", connection.remoteAddress(),
+                Integer.toString(status), message);
         statuses.accept(status);
         try {
             connection.output().write(ServerHandshake.errorResponse(status, message, headers));
