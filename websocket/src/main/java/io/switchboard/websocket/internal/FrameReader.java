@@ -53,6 +53,8 @@ public final class FrameReader {
 
     /** Payload bytes read and validated per step; bounds the work done on an invalid message. */
     static final int CHUNK = 64 * 1024;
+    /** Buffers of compressed messages start this small and are kept between messages up to this size. */
+    private static final int SMALL_CHUNK = 512;
     private static final byte[] EMPTY = new byte[0];
 
     private final InputStream in;
@@ -68,8 +70,8 @@ public final class FrameReader {
     private final MessageInflater inflater;
     /** Whether the message being assembled is compressed. */
     private boolean inflating;
-    /** Compressed bytes read per step; allocated on the first compressed message. */
-    private byte[] compressedChunk;
+    /** Compressed bytes read per step: as long as the frame, up to CHUNK; kept between messages only if small. */
+    private byte[] compressedChunk = EMPTY;
 
     /** The data frame being read: final or not, payload bytes not read yet, its mask. */
     private boolean frameFin;
@@ -431,9 +433,10 @@ public final class FrameReader {
             throw new ProtocolException(CloseStatus.MESSAGE_TOO_BIG, "compressed frame of " + length
                     + " bytes exceeds the limit of " + maxMessageSize);
         }
-        if (compressedChunk == null) {
-            memory.charge(CHUNK);
-            compressedChunk = new byte[CHUNK];
+        int needed = (int) Math.min(length, CHUNK);
+        if (compressedChunk.length < needed) {
+            memory.charge(needed - compressedChunk.length);
+            compressedChunk = new byte[needed];
         }
         long remaining = length;
         int keyIndex = 0;
@@ -452,6 +455,10 @@ public final class FrameReader {
         inflateInto(PerMessageDeflate.TAIL, 0, PerMessageDeflate.TAIL.length);
         inflater.endMessage();
         inflating = false;
+        if (compressedChunk.length > SMALL_CHUNK) {
+            memory.charge(-compressedChunk.length); // an idle session keeps no large read buffer
+            compressedChunk = EMPTY;
+        }
         return complete();
     }
 
@@ -461,7 +468,7 @@ public final class FrameReader {
         try {
             while (true) {
                 if (messageLength == message.length) {
-                    resize((int) Math.min(Math.max(message.length * 2L, 4096), maxMessageSize + 1));
+                    resize((int) Math.min(Math.max(message.length * 2L, SMALL_CHUNK), maxMessageSize + 1));
                 }
                 int n = inflater.inflate(message, messageLength, message.length - messageLength);
                 if (n == 0) {

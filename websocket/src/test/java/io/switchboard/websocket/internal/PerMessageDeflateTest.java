@@ -59,6 +59,18 @@ class PerMessageDeflateTest {
         assertEquals("Hello", new String(readAll(reader), StandardCharsets.UTF_8));
     }
 
+    @Test
+    void anIdleSessionKeepsNoLargeBufferAfterCompressedMessages() throws Exception {
+        // was: a 64 KiB read buffer (and a 4 KiB message buffer) kept for the session's life
+        InboundMemory.Account account = new InboundMemory(1 << 30).account();
+        byte[] bytes = HexFormat.of().parseHex((HELLO + HELLO_AGAIN_WITH_CONTEXT).replace(" ", ""));
+        FrameReader reader = new FrameReader(new ByteArrayInputStream(bytes), true, 1 << 20, new MessageInflater(15, true),
+                account, new RecordingCallback());
+        assertEquals("text Hello", RecordingCallback.describe(reader.readMessage()));
+        assertEquals("text Hello", RecordingCallback.describe(reader.readMessage()));
+        assertTrue(account.held() <= 1024, account.held() + " bytes held");
+    }
+
     private static byte[] readAll(FrameReader reader) throws Exception {
         java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
         byte[] buffer = new byte[64];
