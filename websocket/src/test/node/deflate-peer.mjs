@@ -7,6 +7,10 @@
 //       checks each echo, prints "open extensions=<...>", then
 //       "ok <count> read=<bytes from the server> written=<bytes to the server>" (TCP bytes,
 //       handshake included) and closes
+//   node --expose-gc deflate-peer.mjs memory <pairs> '<options JSON, or false>'
+//       opens <pairs> ws client/server pairs in this process, one echoed message each (so
+//       both zlib streams of both sides exist), and prints the growth of rss, V8 heap and
+//       external memory (where Node counts zlib's) per pair
 import { WebSocketServer, WebSocket } from 'ws';
 
 const [mode, arg1, arg2, arg3] = process.argv.slice(2);
@@ -59,10 +63,36 @@ if (mode === 'server') {
     if (i < count) {
       ws.send(chatty(i));
     } else {
-      console.log(`ok ${count} read=${ws._socket.bytesRead} written=${ws._socket.bytesWritten}`);
+      let payload = 0;
+      for (let k = 0; k < count; k++) payload += Buffer.byteLength(chatty(k));
+      console.log(`ok ${count} read=${ws._socket.bytesRead} written=${ws._socket.bytesWritten} payload=${payload}`);
       ws.close(1000, 'done');
     }
   });
   ws.on('close', () => process.exit(0));
   setTimeout(() => fail('timeout'), 60_000).unref();
+}
+
+if (mode === 'memory') {
+  const pairs = Number(arg1);
+  const options = JSON.parse(arg2);
+  const server = new WebSocketServer({ host: '127.0.0.1', port: 0, perMessageDeflate: options });
+  server.on('connection', (ws) => ws.on('message', (data) => ws.send(data, { binary: false })));
+  await new Promise((resolve) => server.on('listening', resolve));
+  const url = `ws://127.0.0.1:${server.address().port}/`;
+  const open = (i) => new Promise((resolve, reject) => {
+    const ws = new WebSocket(url, { perMessageDeflate: options });
+    ws.on('error', reject);
+    ws.on('open', () => ws.send(chatty(i)));
+    ws.on('message', () => resolve(ws));
+  });
+  const usage = () => { global.gc(); global.gc(); return process.memoryUsage(); };
+  const kept = [];
+  for (let i = 0; i < 20; i++) kept.push(await open(i)); // warm-up
+  const before = usage();
+  for (let i = 0; i < pairs; i++) kept.push(await open(i));
+  const after = usage();
+  const per = (k) => Math.round((after[k] - before[k]) / pairs);
+  console.log(`memory pairs=${pairs} rss=${per('rss')} heap=${per('heapUsed')} external=${per('external')}`);
+  process.exit(0);
 }

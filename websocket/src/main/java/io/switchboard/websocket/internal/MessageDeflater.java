@@ -24,8 +24,12 @@ import java.util.concurrent.locks.ReentrantLock;
  */
 public final class MessageDeflater {
 
-    /** Compression level: zlib's fastest, also with context (JSON-like text: see the README). */
-    static final int LEVEL = 1;
+    /**
+     * Compression level of a stream kept with context: zlib's default, as Node's ws and Netty use.
+     * On chatty JSON it shrinks 5.8:1 instead of 5.1:1 at level 1 (bin/deflate-ratio), and for
+     * small messages it costs about as much time as level 1: per-call work dominates there.
+     */
+    static final int LEVEL = 6;
     /** With context takeover, messages this short are still worth compressing (they refer back). */
     static final int MIN_TAKEOVER_LENGTH = 16;
 
