@@ -34,8 +34,8 @@ final class DeployEventForwarder extends Handler {
 
     /** The kind of event a deploy folder log line reports, or null for lines that report none. */
     static String kind(Level level, String message) {
-        if (message.contains("rolled back") || message.contains("rolling back")) {
-            return "rolled_back";
+        if (message.contains("rolled back to ")) {
+            return "rolled_back"; // a failed update, undone ("rolling back … failed too" is a failure)
         }
         if (level.intValue() >= Level.SEVERE.intValue()) {
             return "failed";
