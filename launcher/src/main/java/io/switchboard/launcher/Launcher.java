@@ -295,7 +295,8 @@ public final class Launcher {
             DeployEventForwarder forwarder = events;
             if (forwarder != null) {
                 forwarder.send("stopping", why); // /ready answers 503 from now on
-                long delay = config.operations().stopDelay().toMillis();
+                // Only for SIGTERM, what orchestrators send: Ctrl-C (and a test's stop) stops at once.
+                long delay = why.equals("SIGTERM") ? config.operations().stopDelay().toMillis() : 0;
                 if (delay > 0) {
                     LOG.log(Level.INFO, "answering /ready with 503 for {0} ms before closing", String.valueOf(delay));
                     Thread.sleep(delay); // the configured hand-over time for load balancers, not a wait for a condition

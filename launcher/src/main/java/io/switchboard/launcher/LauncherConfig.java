@@ -73,14 +73,14 @@ record LauncherConfig(String host, int port, Path deploy, Path cache, Level logL
      * @param adminToken a token that lets any client see admin data, or empty
      * @param accessLog whether one line per session is logged at its end
      * @param jsonLog whether log lines are JSON objects
-     * @param stopDelay how long /ready answers 503 before a stop closes the listeners
+     * @param stopDelay how long /ready answers 503 before a SIGTERM stop closes the listeners
      */
     record Operations(String healthPath, String readyPath, String metricsPath, String statusPath, String adminAllow,
             String adminToken, boolean accessLog, boolean jsonLog, Duration stopDelay) {
 
         /** The defaults. */
         static final Operations DEFAULTS = new Operations("/health", "/ready", "/metrics", "/", "", "", true, false,
-                Duration.ZERO);
+                Duration.ofSeconds(1));
     }
 
     /**
@@ -154,7 +154,7 @@ record LauncherConfig(String host, int port, Path deploy, Path cache, Level logL
         setting("admin-token", "", "token that lets any client see metrics and status (Authorization: Bearer, or ?token=)");
         setting("access-log", "true", "log one line per session at its end (true or false)");
         setting("log-format", "text", "text or json (one JSON object per line)");
-        setting("stop-delay", "0s", "on SIGTERM, answer /ready with 503 this long before closing (ms, s)");
+        setting("stop-delay", "1s", "on SIGTERM (not Ctrl-C), answer /ready with 503 this long before closing (ms, s)");
         setting("scan-interval", "250ms", "how often the deploy folder is scanned (ms, s)");
         setting("quiet-period", "500ms", "a jar must stay unchanged this long before it is deployed (ms, s)");
         setting("cluster-redis", "", "redis://host:port: topics span every instance connected to this Redis");
