@@ -110,6 +110,15 @@ class ModulePathTest {
                 + "stopped: running=false\n"), out);
     }
 
+    @Test
+    void theReadmeShowsTheEmbeddingProgramAsItIs() throws Exception {
+        String start = "    public static void main(String[] args) throws Exception {\n";
+        String file = Files.readString(Path.of("src/main/java/io/switchboard/examples/Embedding.java"));
+        String readme = Files.readString(Path.of("..", "README.md"));
+        String body = file.substring(file.indexOf(start), file.lastIndexOf("\n    }\n}"));
+        assertTrue(readme.contains(body + "\n    }\n}\n```"), "README's Embedding program differs from Embedding.java");
+    }
+
     private void echoThrough(String serverMain) throws Exception {
         Process server = module(serverMain, "127.0.0.1", "0").start();
         try {
