@@ -328,6 +328,32 @@ class ClusterDeploymentIT {
         assertTrue(stopped.process.waitFor(STEP.toSeconds(), TimeUnit.SECONDS), stopped::output);
         assertEquals(0, stopped.process.exitValue(), stopped::output);
         everyoneHearsEveryone(room, "second");
+
+        // Redis goes: the instances keep serving their own subscribers and /ready says degraded.
+        redis.process.destroyForcibly();
+        int survivor = ports.get(1);
+        java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+        java.net.http.HttpRequest probe = java.net.http.HttpRequest.newBuilder(
+                java.net.URI.create("http://127.0.0.1:" + survivor + "/ready")).build();
+        assertTrue(until(STEP, () -> {
+            try {
+                var answer = http.send(probe, java.net.http.HttpResponse.BodyHandlers.ofString());
+                return answer.statusCode() == 200 && answer.body().contains("degraded");
+            } catch (IOException e) {
+                return false;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+        }), () -> instances.get(1).output());
+        assertTrue(instances.get(1).line(l -> l.contains("DEGRADED")).isPresent(), () -> instances.get(1).output());
+        for (int i = 0; i < room.size(); i++) {
+            if (landedOn.get(i) == survivor) {
+                assertTrue(room.get(i).send("local only"));
+                Message m = read(room.get(i));
+                assertEquals(Message.text("local only"), m, "the instance's own subscribers are still served");
+            }
+        }
         for (WebSocket client : room) {
             client.close();
         }

@@ -17,6 +17,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 
 /**
@@ -42,6 +43,8 @@ public final class AdminRoutes {
     private final String page;
     /** False once the process is stopping or draining: /ready answers 503. */
     private volatile boolean ready = true;
+    /** True while the cluster link (to Redis) is down: /ready still 200, saying so. */
+    private volatile BooleanSupplier clusterDegraded = () -> false;
     private ScheduledExecutorService ticker;
 
     /**
@@ -135,9 +138,21 @@ public final class AdminRoutes {
         return request -> Response.text(200, "ok\n").withHeader("Cache-Control", "no-store");
     }
 
-    /** {@code /ready}: 200 while serving, 503 while stopping or draining. */
+    /** Where {@code /ready} learns whether the cluster link is down. */
+    public void clusterDegraded(BooleanSupplier degraded) {
+        this.clusterDegraded = degraded;
+    }
+
+    /**
+     * {@code /ready}: 200 while serving, 503 while stopping or draining. An instance whose cluster
+     * link is down still serves its own subscribers, so it stays ready and says it is degraded
+     * (taking every instance out when Redis goes would be an outage).
+     */
     public HttpHandler readiness() {
-        return request -> (ready ? Response.text(200, "ready\n") : Response.text(503, "stopping\n"))
+        return request -> (!ready ? Response.text(503, "stopping\n")
+                : clusterDegraded.getAsBoolean()
+                        ? Response.text(200, "ready, degraded: the cluster link to Redis is down, topics reach this instance's subscribers only\n")
+                        : Response.text(200, "ready\n"))
                 .withHeader("Cache-Control", "no-store");
     }
 

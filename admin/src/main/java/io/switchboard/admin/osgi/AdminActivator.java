@@ -59,6 +59,7 @@ public final class AdminActivator implements BundleActivator {
         String base = status.endsWith("/") ? status : status + "/";
         routes = new AdminRoutes(this::serverMetrics, () -> handlers(context), deploys, access, base + "_live");
         http(context, property(context, "switchboard.admin.health", "/health"), routes.health());
+        routes.clusterDegraded(() -> clusterDegraded(context));
         http(context, property(context, "switchboard.admin.ready", "/ready"), routes.readiness());
         http(context, property(context, "switchboard.admin.metrics", "/metrics"), routes.metricsPage());
         if (!status.isEmpty()) {
@@ -90,6 +91,16 @@ public final class AdminActivator implements BundleActivator {
             bean = null;
         }
         routes.start();
+    }
+
+    /** Whether a cluster relay (the cluster-redis bundle's TopicRelay service) says its link is down. */
+    private static boolean clusterDegraded(BundleContext context) {
+        try {
+            return context.getAllServiceReferences("io.switchboard.api.spi.TopicRelay",
+                    "(switchboard.cluster.connected=false)") != null;
+        } catch (InvalidSyntaxException | IllegalStateException e) {
+            return false;
+        }
     }
 
     private void http(BundleContext context, String path, HttpHandler handler) {
