@@ -1,9 +1,7 @@
 package io.switchboard.websocket.internal;
 
 import static io.switchboard.websocket.internal.WebSocketProtocol.OPCODE_BINARY;
-import static io.switchboard.websocket.internal.WebSocketProtocol.OPCODE_CONTINUATION;
 import static io.switchboard.websocket.internal.WebSocketProtocol.OPCODE_PING;
-import static io.switchboard.websocket.internal.WebSocketProtocol.OPCODE_PONG;
 import static io.switchboard.websocket.internal.WebSocketProtocol.OPCODE_TEXT;
 
 import io.switchboard.api.CloseStatus;
@@ -27,10 +25,8 @@ import java.util.Arrays;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -48,9 +44,9 @@ import java.util.concurrent.locks.ReentrantLock;
  * watchdog task per session on the shared {@link Timer}; the watchdog never blocks, and hands
  * anything that writes to a virtual thread.
  *
- * <p>Thread safety: {@link #read()} is serialised by {@code readLock}; frames are written under
- * {@code writeLock} (a {@link ReentrantLock}, so virtual threads never pin while blocked in a
- * write). Any thread may send and close.
+ * <p>Thread safety: {@link #read()} is serialised by {@code readLock}; frames are written by the
+ * {@link SessionWriter} under its locks ({@link ReentrantLock}s, so virtual threads never pin
+ * while blocked in a write). Any thread may send and close.
  */
 public final class WebSocketSession implements WebSocket, FrameReader.Callback {
 
@@ -66,32 +62,17 @@ public final class WebSocketSession implements WebSocket, FrameReader.Callback {
     private final MessageDeflater deflater;
     private final MessageInflater inflater;
     private final FrameReader reader;
-    private final FrameWriter writer;
+    /** Writes every frame: message order, fragments, owed pongs, the write deadline. */
+    private final SessionWriter out;
     private final ReentrantLock readLock = new ReentrantLock();
-    /** Held by a data message's sender for all its fragments (taken before writeLock): messages never interleave. */
-    private final ReentrantLock messageLock = new ReentrantLock();
-    /**
-     * Held while one frame is written. Fair, so a pong, a heartbeat or the close frame waiting
-     * for it gets it between two fragments instead of the sender taking it straight back.
-     */
-    private final ReentrantLock writeLock = new ReentrantLock(true);
     private final AtomicBoolean terminated = new AtomicBoolean();
-    /**
-     * Pongs owed, in the order of their pings; written ahead of the next frame or by a short-lived
-     * virtual thread. At most {@link #MAX_PENDING_PONGS}: beyond that (a writer is blocked) the
-     * oldest are dropped, as §5.5.3 allows.
-     */
-    private final ConcurrentLinkedQueue<byte[]> pendingPongs = new ConcurrentLinkedQueue<>();
-    /** Pongs added minus pongs taken; the reader starts a writer when it goes from 0 to 1. */
-    private final AtomicInteger pendingPongCount = new AtomicInteger();
-    static final int MAX_PENDING_PONGS = 256;
     /** The most bytes read and discarded while waiting for the peer to end its stream after we failed it. */
     static final long LINGER_MAX_BYTES = 4L * 1024 * 1024;
     private final OutboundBudget budget;
     /** Pings and pongs the peer may still send; null when unlimited. Used by the reading thread only. */
     private final TokenBucket controlFrames;
 
-    /** Set once, under writeLock, when our close frame has been written (or was attempted). */
+    /** Set once, under the writer's frame lock, when our close frame has been written (or was attempted). */
     private volatile boolean closeSent;
     /** Set once, by the reading thread, when the peer's close frame arrived. */
     private volatile boolean closeReceived;
@@ -106,8 +87,6 @@ public final class WebSocketSession implements WebSocket, FrameReader.Callback {
 
     /** System.nanoTime() of the last byte read from the peer. */
     private volatile long lastActivity = System.nanoTime();
-    /** System.nanoTime() by which the write in progress must end; 0 when no write is in progress. */
-    private volatile long writeDeadline;
     /** Pings sent since the last pong. Written by the watchdog and the reader. */
     private volatile int unansweredPings;
     /** System.nanoTime() when the session started; no heartbeat ping was sent before. */
@@ -124,7 +103,7 @@ public final class WebSocketSession implements WebSocket, FrameReader.Callback {
     private volatile ScheduledFuture<?> closeDeadline;
     private final Runnable onTerminated;
     /** Actions of {@link #whenTerminated}; each is removed by whoever runs it, so it runs once. */
-    private final java.util.Queue<Runnable> terminationActions = new java.util.concurrent.ConcurrentLinkedQueue<>();
+    private final java.util.Queue<Runnable> terminationActions = new ConcurrentLinkedQueue<>();
     /** Counts traffic for metrics and the access log; set by the server before the session is used. */
     private SessionCounters counters = SessionCounters.NONE;
 
@@ -175,7 +154,19 @@ public final class WebSocketSession implements WebSocket, FrameReader.Callback {
         if (config.maxStreamedMessageSize() > 0) {
             reader.maxStreamedSize(config.maxStreamedMessageSize());
         }
-        this.writer = new FrameWriter(connection.output(), isClient ? new SecureRandom() : null);
+        this.out = new SessionWriter(new SessionWriter.Owner() {
+            @Override
+            public boolean closing() {
+                return closeSent || terminated.get();
+            }
+
+            @Override
+            public void writeFailed(IOException e) {
+                LOG.log(Level.DEBUG, "{0}: write failed: {1}", WebSocketSession.this, e.toString());
+                terminate();
+            }
+        }, connection.output(), new FrameWriter(connection.output(), isClient ? new SecureRandom() : null), deflater,
+                budget, config);
         if (config.needsWatchdog()) {
             nextPingAt = System.nanoTime() + config.pingInterval().toNanos();
             watchdog = Timer.every(config.tick(), this::tick);
@@ -257,32 +248,25 @@ public final class WebSocketSession implements WebSocket, FrameReader.Callback {
 
     @Override
     public OutputStream sendStream() {
-        messageLock.lock(); // released by the stream's close(), through endStreamedSend()
+        out.startStream(); // ended by the stream's close(), through endStreamedSend()
         return new MessageStreams.Outgoing(this, OPCODE_BINARY, config.fragmentSize());
     }
 
     @Override
     public Writer sendTextStream() {
-        messageLock.lock();
+        out.startStream();
         return new OutputStreamWriter(new MessageStreams.Outgoing(this, OPCODE_TEXT, config.fragmentSize()),
                 StandardCharsets.UTF_8);
     }
 
-    /** Writes one fragment of a streamed message (the caller holds messageLock); false once closed. */
+    /** Writes one fragment of a streamed message (the caller started it); false once closed. */
     boolean sendFragment(int opcode, boolean fin, byte[] payload, int length) {
-        writeLock.lock();
-        try {
-            return !closeSent && !terminated.get() && writeFrame(opcode, fin, false, payload, 0, length);
-        } finally {
-            writeLock.unlock();
-        }
+        return out.fragment(opcode, fin, payload, length);
     }
 
     /** A streamed send has ended: other sends may go. */
     void endStreamedSend() {
-        if (messageLock.isHeldByCurrentThread()) {
-            messageLock.unlock();
-        }
+        out.endStream();
     }
 
     @Override
@@ -341,97 +325,13 @@ public final class WebSocketSession implements WebSocket, FrameReader.Callback {
      * @return false if closed, over budget, or the write failed (the connection is then released)
      */
     boolean sendFrame(int opcode, byte[] payload, int offset, int length) {
-        if (WebSocketProtocol.isControl(opcode)) {
-            return sendControl(opcode, payload, offset, length);
-        }
-        if (closeSent || terminated.get() || !reserve(length)) {
-            return false;
-        }
-        boolean writing = false;
-        messageLock.lock();
-        try {
-            if (closeSent || terminated.get()) {
-                return false;
-            }
-            if (Thread.currentThread().isInterrupted()) {
-                return false; // as in reserve(): writing would let an interruptible channel close under everyone
-            }
-            budget.startWriting(length);
-            writing = true;
-            return write(opcode, payload, offset, length);
-        } finally {
-            messageLock.unlock();
-            budget.release(length, writing);
-        }
-    }
-
-    /**
-     * Sends a control frame (at most 125 bytes). It skips the budget and the message lock: a
-     * pong must never wait behind a broadcast, and it goes out between the fragments of a large
-     * message being sent.
-     */
-    private boolean sendControl(int opcode, byte[] payload, int offset, int length) {
         if (closeSent || terminated.get()) {
             return false;
         }
-        writeLock.lock();
-        try {
-            if (closeSent || terminated.get() || Thread.currentThread().isInterrupted()) {
-                return false;
-            }
-            return writeFrame(opcode, true, false, payload, offset, length);
-        } finally {
-            writeLock.unlock();
+        if (WebSocketProtocol.isControl(opcode)) {
+            return out.control(opcode, payload, offset, length); // no budget: a pong never waits behind a broadcast
         }
-    }
-
-    /**
-     * Writes one data message, compressed if agreed, in fragments of at most the fragment size
-     * (caller holds messageLock). writeLock is taken per fragment, so control frames (pongs,
-     * heartbeats, the close frame) go out between the fragments; once our close frame is out,
-     * the rest of the message is not sent (§5.5.1).
-     */
-    private boolean write(int opcode, byte[] payload, int offset, int length) {
-        boolean compress = deflater != null && !WebSocketProtocol.isControl(opcode) && deflater.compresses(length);
-        if (compress) {
-            payload = deflater.compress(payload, offset, length);
-            offset = 0;
-            length = payload.length;
-        }
-        int end = offset + length;
-        int at = offset;
-        do {
-            int n = Math.min(config.fragmentSize(), end - at);
-            writeLock.lock();
-            try {
-                if (closeSent || terminated.get()
-                        || !writeFrame(at == offset ? opcode : OPCODE_CONTINUATION, at + n == end,
-                                at == offset && compress, payload, at, n)) {
-                    return false;
-                }
-            } finally {
-                writeLock.unlock();
-            }
-            at += n;
-        } while (at < end);
-        return true;
-    }
-
-    /** Writes one frame, owed pongs first, with the write deadline armed. Caller holds writeLock. */
-    private boolean writeFrame(int opcode, boolean fin, boolean rsv1, byte[] payload, int offset, int length) {
-        armWriteDeadline();
-        try {
-            writePendingPongs();
-            writer.writeFrame(opcode, fin, rsv1, payload, offset, length);
-            counters.frameOut(opcode, fin, length);
-            return true;
-        } catch (IOException e) {
-            LOG.log(Level.DEBUG, "{0}: write failed: {1}", this, e.toString());
-            terminate();
-            return false;
-        } finally {
-            writeDeadline = 0;
-        }
+        return reserve(length) && out.message(opcode, payload, offset, length);
     }
 
     /**
@@ -447,34 +347,7 @@ public final class WebSocketSession implements WebSocket, FrameReader.Callback {
         }
         byte[] encoded = frame.encoded(deflater != null);
         int length = frame.length();
-        if (closeSent || terminated.get() || !reserve(length)) {
-            return false;
-        }
-        boolean writing = false;
-        messageLock.lock(); // never inside the fragments of another message
-        writeLock.lock();
-        try {
-            if (closeSent || terminated.get() || Thread.currentThread().isInterrupted()) {
-                return false;
-            }
-            budget.startWriting(length);
-            writing = true;
-            armWriteDeadline();
-            writePendingPongs();
-            connection.output().write(encoded);
-            connection.output().flush();
-            counters.encodedOut(encoded.length);
-            return true;
-        } catch (IOException e) {
-            LOG.log(Level.DEBUG, "{0}: write failed: {1}", this, e.toString());
-            terminate();
-            return false;
-        } finally {
-            writeDeadline = 0;
-            writeLock.unlock();
-            messageLock.unlock();
-            budget.release(length, writing);
-        }
+        return !closeSent && !terminated.get() && reserve(length) && out.encoded(encoded, length);
     }
 
     /** The outbound budget in bytes: how much a topic may queue for this session. */
@@ -487,13 +360,6 @@ public final class WebSocketSession implements WebSocket, FrameReader.Callback {
         terminationActions.add(action);
         if (terminated.get() && terminationActions.remove(action)) {
             action.run();
-        }
-    }
-
-    /** Starts the write timeout for the write about to happen; the watchdog enforces it. Caller holds writeLock. */
-    private void armWriteDeadline() {
-        if (!config.writeTimeout().isZero()) {
-            writeDeadline = System.nanoTime() + config.writeTimeout().toNanos();
         }
     }
 
@@ -528,20 +394,18 @@ public final class WebSocketSession implements WebSocket, FrameReader.Callback {
         incident(CloseStatus.POLICY_VIOLATION, "closing with 1008: " + wanted
                 + " bytes would wait to be sent, the budget is " + config.outboundBudget());
         // The writer may be stuck on this very peer: don't queue behind it, drop if it is.
-        if (writeLock.tryLock()) {
+        if (out.tryLockFrame()) {
             try {
                 if (!closeSent && !terminated.get()) {
                     sentStatus = CloseStatus.POLICY_VIOLATION; // before closeSent: closeStatus() reads them in this order
                     sentReason = "slow consumer";
                     closeSent = true;
-                    armWriteDeadline();
-                    writer.writeClose(CloseStatus.POLICY_VIOLATION.code(), "slow consumer");
+                    out.closeFrame(CloseStatus.POLICY_VIOLATION.code(), "slow consumer");
                 }
             } catch (IOException e) {
                 terminate();
             } finally {
-                writeDeadline = 0;
-                writeLock.unlock();
+                out.unlockFrame();
             }
             awaitPeerClose();
         } else {
@@ -586,7 +450,7 @@ public final class WebSocketSession implements WebSocket, FrameReader.Callback {
      * dropped instead.
      */
     private boolean sendClose(int code, String reason, CloseStatus status) {
-        if (!lockWithinCloseTimeout()) {
+        if (!out.lockFrameWithin(config.closeTimeout())) {
             LOG.log(Level.DEBUG, "{0}: close frame held back by a blocked send for {1} ms", this,
                     String.valueOf(config.closeTimeout().toMillis()));
             abort(status == null ? CloseStatus.NO_STATUS_RECEIVED : status, reason);
@@ -599,30 +463,14 @@ public final class WebSocketSession implements WebSocket, FrameReader.Callback {
             sentStatus = status == null ? CloseStatus.NO_STATUS_RECEIVED : status;
             sentReason = reason;
             closeSent = true;
-            armWriteDeadline();
-            writePendingPongs();
-            writer.writeClose(code, reason);
+            out.closeFrame(code, reason);
             return true;
         } catch (IOException e) {
             LOG.log(Level.DEBUG, "{0}: close frame not written: {1}", this, e.toString());
             terminate();
             return false;
         } finally {
-            writeDeadline = 0;
-            writeLock.unlock();
-        }
-    }
-
-    /** Takes writeLock, waiting at most the close timeout (not at all if the thread is interrupted). */
-    private boolean lockWithinCloseTimeout() {
-        if (writeLock.tryLock()) {
-            return true;
-        }
-        try {
-            return writeLock.tryLock(config.closeTimeout().toNanos(), TimeUnit.NANOSECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
+            out.unlockFrame();
         }
     }
 
@@ -751,7 +599,7 @@ public final class WebSocketSession implements WebSocket, FrameReader.Callback {
             return;
         }
         long now = System.nanoTime();
-        long wd = writeDeadline;
+        long wd = out.writeDeadline();
         if (wd != 0 && now - wd > 0) {
             abort(CloseStatus.GOING_AWAY, "write timeout: a write blocked for more than "
                     + config.writeTimeout().toMillis() + " ms");
@@ -802,50 +650,14 @@ public final class WebSocketSession implements WebSocket, FrameReader.Callback {
      * Answers from another thread: the reading thread never waits for a write. Waiting behind a
      * send stuck on a peer that is itself blocked writing to us until we read would stall both
      * ends until the write timeout. Every ping gets its own pong, in order (§5.5.2); only when
-     * more than {@link #MAX_PENDING_PONGS} wait behind a blocked writer are the oldest dropped
-     * (§5.5.3 asks an answer to the most recent ping only).
+     * more than {@link SessionWriter#MAX_PENDING_PONGS} wait behind a blocked writer are the
+     * oldest dropped (§5.5.3 asks an answer to the most recent ping only).
      */
     @Override
     public void onPing(byte[] payload) {
         checkControlFrameRate();
-        if (closeSent) {
-            return;
-        }
-        pendingPongs.add(payload);
-        int owed = pendingPongCount.incrementAndGet();
-        if (owed > MAX_PENDING_PONGS && pendingPongs.poll() != null) {
-            pendingPongCount.decrementAndGet();
-        }
-        if (owed == 1) {
-            Thread.ofVirtual().start(this::answerPing);
-        }
-    }
-
-    /** Writes the owed pongs, unless a frame written meanwhile took them along. */
-    private void answerPing() {
-        writeLock.lock();
-        try {
-            if (!closeSent && !terminated.get()) {
-                armWriteDeadline();
-                writePendingPongs();
-            }
-        } catch (IOException e) {
-            LOG.log(Level.DEBUG, "{0}: pong not written: {1}", this, e.toString());
-            terminate();
-        } finally {
-            writeDeadline = 0;
-            writeLock.unlock();
-        }
-    }
-
-    /**
-     * Writes the owed pongs, if any, ahead of the frame about to be written (caller holds
-     * writeLock): a ping is answered before anything sent after it was read.
-     */
-    private void writePendingPongs() throws IOException {
-        for (byte[] payload; (payload = pendingPongs.poll()) != null; ) {
-            pendingPongCount.decrementAndGet();
-            writer.writeFrame(OPCODE_PONG, true, payload, 0, payload.length);
+        if (!closeSent) {
+            out.pong(payload);
         }
     }
 
@@ -926,6 +738,7 @@ public final class WebSocketSession implements WebSocket, FrameReader.Callback {
     /** Sets the counters this session counts its traffic in; before it is used. */
     public void counters(SessionCounters counters) {
         this.counters = counters;
+        out.counters(counters);
     }
 
     /** The counters of this session's traffic. */

@@ -1,0 +1,282 @@
+package io.switchboard.websocket.internal;
+
+import static io.switchboard.websocket.internal.WebSocketProtocol.OPCODE_CONTINUATION;
+import static io.switchboard.websocket.internal.WebSocketProtocol.OPCODE_PONG;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.time.Duration;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * The sending half of a {@link WebSocketSession}: every frame the session writes goes through
+ * here. A data message holds the message lock for all its fragments, so messages never
+ * interleave (§5.4); each frame holds the frame lock, which is fair, so a pong, a heartbeat or
+ * the close frame waiting for it goes out between two fragments. Pongs owed wait in a bounded
+ * queue and go out ahead of the next frame or from a short-lived virtual thread, so the reading
+ * thread never waits for a write. Every write arms the write deadline that the session's
+ * watchdog enforces. Thread-safe.
+ */
+final class SessionWriter {
+
+    /** What the writer needs of its session. */
+    interface Owner {
+        /** Whether nothing more may be written: our close frame went out, or the transport is released. */
+        boolean closing();
+
+        /** A write failed: the transport is unusable. */
+        void writeFailed(IOException e);
+    }
+
+    /** Pongs that may wait behind a blocked writer; beyond, the oldest are dropped (§5.5.3). */
+    static final int MAX_PENDING_PONGS = 256;
+
+    private final Owner owner;
+    private final FrameWriter frames;
+    private final OutputStream out;
+    /** The compressor if permessage-deflate was agreed; else null. */
+    private final MessageDeflater deflater;
+    private final OutboundBudget budget;
+    private final int fragmentSize;
+    private final Duration writeTimeout;
+    /** Held by a data message's sender for all its fragments, taken before frameLock. */
+    private final ReentrantLock messageLock = new ReentrantLock();
+    /** Held while one frame is written; fair, see the class description. */
+    private final ReentrantLock frameLock = new ReentrantLock(true);
+    /** Pongs owed, in the order of their pings. */
+    private final ConcurrentLinkedQueue<byte[]> pendingPongs = new ConcurrentLinkedQueue<>();
+    /** Pongs added minus pongs taken; the reader starts a writer when it goes from 0 to 1. */
+    private final AtomicInteger pendingPongCount = new AtomicInteger();
+    /** System.nanoTime() by which the write in progress must end; 0 when no write is in progress. */
+    private volatile long writeDeadline;
+    /** Counts the frames written; set before the session is used. */
+    private volatile SessionCounters counters = SessionCounters.NONE;
+
+    SessionWriter(Owner owner, OutputStream out, FrameWriter frames, MessageDeflater deflater, OutboundBudget budget,
+            SessionConfig config) {
+        this.owner = owner;
+        this.out = out;
+        this.frames = frames;
+        this.deflater = deflater;
+        this.budget = budget;
+        this.fragmentSize = config.fragmentSize();
+        this.writeTimeout = config.writeTimeout();
+    }
+
+    void counters(SessionCounters counters) {
+        this.counters = counters;
+    }
+
+    /** When the write in progress must end (System.nanoTime()), or 0 when none is in progress. */
+    long writeDeadline() {
+        return writeDeadline;
+    }
+
+    /**
+     * Writes one data message, compressed if agreed, in fragments of at most the fragment size;
+     * the frame lock is taken per fragment, and once our close frame is out the rest of the
+     * message is not sent (§5.5.1). The caller has taken {@code length} bytes of the budget;
+     * they are given back here.
+     *
+     * @return false if closing, interrupted, or the write failed
+     */
+    boolean message(int opcode, byte[] payload, int offset, int length) {
+        boolean writing = false;
+        messageLock.lock();
+        try {
+            if (owner.closing() || Thread.currentThread().isInterrupted()) {
+                return false; // interrupted: writing would let an interruptible channel close under everyone
+            }
+            budget.startWriting(length);
+            writing = true;
+            boolean compress = deflater != null && deflater.compresses(length);
+            if (compress) {
+                payload = deflater.compress(payload, offset, length);
+                offset = 0;
+                length = payload.length;
+            }
+            int end = offset + length;
+            int at = offset;
+            do {
+                int n = Math.min(fragmentSize, end - at);
+                frameLock.lock();
+                try {
+                    if (owner.closing() || !frame(at == offset ? opcode : OPCODE_CONTINUATION, at + n == end,
+                            at == offset && compress, payload, at, n)) {
+                        return false;
+                    }
+                } finally {
+                    frameLock.unlock();
+                }
+                at += n;
+            } while (at < end);
+            return true;
+        } finally {
+            messageLock.unlock();
+            budget.release(length, writing);
+        }
+    }
+
+    /**
+     * Writes a control frame (at most 125 bytes), outside the budget and the message lock: a pong
+     * never waits behind a broadcast, and goes out between the fragments of a large message.
+     */
+    boolean control(int opcode, byte[] payload, int offset, int length) {
+        frameLock.lock();
+        try {
+            return !owner.closing() && !Thread.currentThread().isInterrupted()
+                    && frame(opcode, true, false, payload, offset, length);
+        } finally {
+            frameLock.unlock();
+        }
+    }
+
+    /**
+     * Writes a frame encoded once for many sessions (topics), as one message. The caller has
+     * taken {@code length} bytes (the payload's) of the budget; they are given back here.
+     */
+    boolean encoded(byte[] encoded, int length) {
+        boolean writing = false;
+        messageLock.lock(); // never inside the fragments of another message
+        frameLock.lock();
+        try {
+            if (owner.closing() || Thread.currentThread().isInterrupted()) {
+                return false;
+            }
+            budget.startWriting(length);
+            writing = true;
+            armWriteDeadline();
+            writePendingPongs();
+            out.write(encoded);
+            out.flush();
+            counters.encodedOut(encoded.length);
+            return true;
+        } catch (IOException e) {
+            owner.writeFailed(e);
+            return false;
+        } finally {
+            writeDeadline = 0;
+            frameLock.unlock();
+            messageLock.unlock();
+            budget.release(length, writing);
+        }
+    }
+
+    /** Takes the message lock for a streamed send, until {@link #endStream()}. */
+    void startStream() {
+        messageLock.lock();
+    }
+
+    /** Writes one fragment of a streamed message (the caller holds the message lock); false once closing. */
+    boolean fragment(int opcode, boolean fin, byte[] payload, int length) {
+        frameLock.lock();
+        try {
+            return !owner.closing() && frame(opcode, fin, false, payload, 0, length);
+        } finally {
+            frameLock.unlock();
+        }
+    }
+
+    /** Ends a streamed send: other sends may go. */
+    void endStream() {
+        if (messageLock.isHeldByCurrentThread()) {
+            messageLock.unlock();
+        }
+    }
+
+    /**
+     * Owes a pong for a ping just read (called by the reading thread, never blocks). If none was
+     * owed, a virtual thread writes it unless a frame written meanwhile takes it along.
+     */
+    void pong(byte[] payload) {
+        pendingPongs.add(payload);
+        int owed = pendingPongCount.incrementAndGet();
+        if (owed > MAX_PENDING_PONGS && pendingPongs.poll() != null) {
+            pendingPongCount.decrementAndGet();
+        }
+        if (owed == 1) {
+            Thread.ofVirtual().start(this::writePongs);
+        }
+    }
+
+    private void writePongs() {
+        frameLock.lock();
+        try {
+            if (!owner.closing()) {
+                armWriteDeadline();
+                writePendingPongs();
+            }
+        } catch (IOException e) {
+            owner.writeFailed(e);
+        } finally {
+            writeDeadline = 0;
+            frameLock.unlock();
+        }
+    }
+
+    /** Takes the frame lock if it is free now. */
+    boolean tryLockFrame() {
+        return frameLock.tryLock();
+    }
+
+    /** Takes the frame lock, waiting at most {@code timeout} (not at all if the thread is interrupted). */
+    boolean lockFrameWithin(Duration timeout) {
+        if (frameLock.tryLock()) {
+            return true;
+        }
+        try {
+            return frameLock.tryLock(timeout.toNanos(), TimeUnit.NANOSECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    void unlockFrame() {
+        frameLock.unlock();
+    }
+
+    /** Writes our close frame, owed pongs first; the caller holds the frame lock. Code -1: no payload. */
+    void closeFrame(int code, String reason) throws IOException {
+        armWriteDeadline();
+        try {
+            writePendingPongs();
+            frames.writeClose(code, reason);
+        } finally {
+            writeDeadline = 0;
+        }
+    }
+
+    /** Writes one frame, owed pongs first, with the write deadline armed. Caller holds the frame lock. */
+    private boolean frame(int opcode, boolean fin, boolean rsv1, byte[] payload, int offset, int length) {
+        armWriteDeadline();
+        try {
+            writePendingPongs();
+            frames.writeFrame(opcode, fin, rsv1, payload, offset, length);
+            counters.frameOut(opcode, fin, length);
+            return true;
+        } catch (IOException e) {
+            owner.writeFailed(e);
+            return false;
+        } finally {
+            writeDeadline = 0;
+        }
+    }
+
+    /** Writes the owed pongs, if any, ahead of the frame about to be written (caller holds the frame lock). */
+    private void writePendingPongs() throws IOException {
+        for (byte[] payload; (payload = pendingPongs.poll()) != null; ) {
+            pendingPongCount.decrementAndGet();
+            frames.writeFrame(OPCODE_PONG, true, payload, 0, payload.length);
+        }
+    }
+
+    private void armWriteDeadline() {
+        if (!writeTimeout.isZero()) {
+            writeDeadline = System.nanoTime() + writeTimeout.toNanos();
+        }
+    }
+}
