@@ -124,7 +124,8 @@ public final class DeflateNegotiation {
                 boolean clientNoContext = answer.containsKey(CLIENT_NO_CONTEXT) || !policy.contextTakeover();
                 return Optional.of(new DeflateAgreement(answer.containsKey(SERVER_NO_CONTEXT), clientNoContext,
                         bits(answer.get(SERVER_BITS)), Math.min(bits(answer.get(CLIENT_BITS)), policy.windowBits()),
-                        policy.memoryLevel(), responseHeaders.all("Sec-WebSocket-Extensions").get(0).strip()));
+                        policy.memoryLevel(), String.join(", ", responseHeaders.all("Sec-WebSocket-Extensions").stream()
+                                .filter(line -> !line.isBlank()).map(String::strip).toList())));
             }
         }
         throw new IllegalArgumentException("the " + NAME + " response " + answer + " fits none of the offers "

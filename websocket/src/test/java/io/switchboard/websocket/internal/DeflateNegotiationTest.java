@@ -137,6 +137,12 @@ class DeflateNegotiationTest {
         assertEquals(Optional.empty(), DeflateNegotiation.agreed(Headers.empty(), FULL));
     }
 
+    @Test
+    void anAnswerAfterAnEmptyFieldLineIsRecordedWhole() {
+        assertEquals("permessage-deflate; server_max_window_bits=10", DeflateNegotiation.agreed(
+                extensions("", "permessage-deflate; server_max_window_bits=10"), FULL).orElseThrow().header());
+    }
+
     @ParameterizedTest(name = "{0}")
     @ValueSource(strings = {
         "permessage-deflate; client_max_window_bits",                   // a bare value in an answer
