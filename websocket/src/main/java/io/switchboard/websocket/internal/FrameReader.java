@@ -320,7 +320,9 @@ public final class FrameReader {
                     messageLength = 0;
                     utf8.reset();
                     if (compressed) {
+                        long kept = inflater.retainedBytes();
                         inflater.begin();
+                        memory.charge(inflater.retainedBytes() - kept); // a context's window, once per session
                         inflating = true;
                     }
                 }
