@@ -51,6 +51,7 @@ import java.util.regex.Pattern;
  * @param scanInterval how often the deploy folder is scanned
  * @param quietPeriod how long a jar must stay unchanged before it is deployed
  * @param protection the server-wide and per-address limits against hostile peers
+ * @param compressionPolicy the permessage-deflate window, memory level and context takeover
  * @param clusterRedis the Redis URI whose pub/sub carries topics between instances, or null
  * @param operations health, metrics, status page, admin access and logging settings
  */
@@ -60,7 +61,20 @@ record LauncherConfig(String host, int port, Path deploy, Path cache, Level logL
         String tlsCert, String tlsKey, String tlsKeyPassword, String tlsClientCa, String tlsClientAuth, int tlsPort,
         boolean plain, Duration scanInterval,
         Duration quietPeriod, Protection protection, String clusterRedis,
-        Operations operations) {
+        Operations operations, Compression compressionPolicy) {
+
+    /**
+     * The permessage-deflate policy of each compressed session (the README's "Compression").
+     *
+     * @param windowBits the largest LZ77 window per direction and session, 8-15
+     * @param memoryLevel zlib's memLevel of a session's compressor, 1-9
+     * @param contextTakeover whether the compression context is kept between messages where the peer agrees
+     */
+    record Compression(int windowBits, int memoryLevel, boolean contextTakeover) {
+
+        /** The defaults, as {@code WebSocketOptions} has them. */
+        static final Compression DEFAULTS = new Compression(12, 4, true);
+    }
 
     /**
      * What operators see (the README's "Operations").
@@ -135,6 +149,9 @@ record LauncherConfig(String host, int port, Path deploy, Path cache, Level logL
         setting("max-connections-per-address", "0", "connections per client IP address, beyond it 429; 0 = unlimited");
         setting("max-handshakes-per-address", "0", "new handshakes per second per client IP address, beyond it 429; 0 = unlimited");
         setting("compression", "false", "accept permessage-deflate offers (true or false)");
+        setting("compression-window-bits", "12", "largest compression window per direction and session, 8-15 (12 = 4 KiB)");
+        setting("compression-memory-level", "4", "zlib memLevel of a session's compressor, 1-9");
+        setting("compression-context-takeover", "true", "keep the compression context between messages where the peer agrees");
         setting("tls-cert", "", "PEM certificate chain: serve wss:// (with --tls-key)");
         setting("tls-key", "", "PEM private key (PKCS#8, encrypted PKCS#8, PKCS#1 RSA or SEC1 EC)");
         setting("tls-key-password", "", "password of an encrypted key (visible to ps: prefer the -file form)");
@@ -289,7 +306,10 @@ record LauncherConfig(String host, int port, Path deploy, Path cache, Level logL
                         (int) number(values, "max-connections-per-address", 0, Integer.MAX_VALUE),
                         (int) number(values, "max-handshakes-per-address", 0, 1_000_000)),
                 redisUri(values.get("cluster-redis")),
-                operations(values)).validated();
+                operations(values),
+                new Compression((int) number(values, "compression-window-bits", 8, 15),
+                        (int) number(values, "compression-memory-level", 1, 9),
+                        bool(values, "compression-context-takeover"))).validated();
     }
 
     /** A redis://host[:port][/db] URI (credentials allowed), or null when blank. */
@@ -495,7 +515,10 @@ record LauncherConfig(String host, int port, Path deploy, Path cache, Level logL
                 Map.entry("switchboard.controlFrameRate", Integer.toString(protection.controlFrameRate())),
                 Map.entry("switchboard.descriptorReserve", Integer.toString(protection.descriptorReserve())),
                 Map.entry("switchboard.maxConnectionsPerAddress", Integer.toString(protection.maxConnectionsPerAddress())),
-                Map.entry("switchboard.maxHandshakesPerAddress", Integer.toString(protection.maxHandshakesPerAddress())));
+                Map.entry("switchboard.maxHandshakesPerAddress", Integer.toString(protection.maxHandshakesPerAddress())),
+                Map.entry("switchboard.compressionWindowBits", Integer.toString(compressionPolicy.windowBits())),
+                Map.entry("switchboard.compressionMemoryLevel", Integer.toString(compressionPolicy.memoryLevel())),
+                Map.entry("switchboard.compressionContextTakeover", Boolean.toString(compressionPolicy.contextTakeover())));
     }
 
     /** The framework properties, with the TLS ones when wss is served. */

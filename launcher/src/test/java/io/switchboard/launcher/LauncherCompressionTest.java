@@ -42,4 +42,23 @@ class LauncherCompressionTest {
             }
         }
     }
+
+    @Test
+    void theCompressionPolicyFlagsReachTheServer() throws Exception {
+        try (RunningLauncher launcher = RunningLauncher.start(deploy, cache, "--compression", "true",
+                "--compression-window-bits", "10", "--compression-context-takeover", "false")) {
+            WebSocketClient client = new WebSocketClient(launcher.url("/ws"), Headers.empty(),
+                    WebSocketOptions.builder().compression(true).build());
+            ConnectResult result = client.connect();
+            assertTrue(result.isConnected(), result::toString);
+            try {
+                String agreed = result.headers().first("Sec-WebSocket-Extensions").orElse("");
+                assertTrue(agreed.contains("server_max_window_bits=10"), agreed);
+                assertTrue(agreed.contains("server_no_context_takeover"), agreed);
+                assertEquals("still echoes " + "y".repeat(300), ask(client, "still echoes " + "y".repeat(300)));
+            } finally {
+                client.close();
+            }
+        }
+    }
 }

@@ -49,7 +49,8 @@ class LauncherConfigTest {
                 16L * 1024 * 1024, Duration.ofSeconds(5), Duration.ofSeconds(10), Duration.ofSeconds(30),
                 Duration.ofSeconds(30), 0, Duration.ofSeconds(300), Duration.ofSeconds(30), 0, false,
                 null, null, null, null, "need", 8443, true, Duration.ofMillis(250), Duration.ofMillis(500),
-                LauncherConfig.Protection.DEFAULTS, null, LauncherConfig.Operations.DEFAULTS), c);
+                LauncherConfig.Protection.DEFAULTS, null, LauncherConfig.Operations.DEFAULTS,
+                LauncherConfig.Compression.DEFAULTS), c);
     }
 
     @Test
@@ -64,7 +65,10 @@ class LauncherConfigTest {
         assertEquals(new LauncherConfig("127.0.0.1", 8080, Path.of("d"), Path.of("c"), Level.FINE, 65536,
                 Duration.ofSeconds(2), Duration.ofMillis(750), Duration.ZERO, Duration.ZERO, 3, Duration.ofMinutes(1),
                 Duration.ZERO, 100, false, null, null, null, null, "need", 8443, true, Duration.ofMinutes(1),
-                Duration.ZERO, LauncherConfig.Protection.DEFAULTS, null, LauncherConfig.Operations.DEFAULTS), c);
+                Duration.ZERO, LauncherConfig.Protection.DEFAULTS, null, LauncherConfig.Operations.DEFAULTS,
+                LauncherConfig.Compression.DEFAULTS), c);
+        assertEquals(new LauncherConfig.Compression(9, 2, false), parse("--compression-window-bits", "9",
+                "--compression-memory-level=2", "--compression-context-takeover", "false").compressionPolicy());
         assertEquals(new LauncherConfig.Protection(3L * 1024 * 1024 * 1024, 5, 0, 10, 20),
                 parse("--max-inbound-memory", "3GiB", "--control-frame-rate=5", "--descriptor-reserve", "0",
                         "--max-connections-per-address", "10", "--max-handshakes-per-address=20").protection());
@@ -133,7 +137,8 @@ class LauncherConfigTest {
                 "--close-timeout", "--handshake-timeout", "--drain-timeout", "--ping-interval", "--max-missed-pongs",
                 "--read-timeout", "--write-timeout", "--max-sessions", "--scan-interval", "--quiet-period",
                 "--max-inbound-memory", "--control-frame-rate", "--descriptor-reserve",
-                "--max-connections-per-address", "--max-handshakes-per-address",
+                "--max-connections-per-address", "--max-handshakes-per-address", "--compression-window-bits",
+                "--compression-memory-level", "--compression-context-takeover",
                 "--config", "--help")) {
             assertTrue(help.contains(flag + " "), () -> flag + " missing from --help:\n" + help);
         }
@@ -158,6 +163,9 @@ class LauncherConfigTest {
         assertEquals(o.maxConnectionsPerAddress(), c.protection().maxConnectionsPerAddress());
         assertEquals(o.maxHandshakesPerSecondPerAddress(), c.protection().maxHandshakesPerAddress());
         assertEquals(-1, c.protection().maxInboundMemory(), "auto: the library's share of the heap");
+        assertEquals(o.compressionWindowBits(), c.compressionPolicy().windowBits());
+        assertEquals(o.compressionMemoryLevel(), c.compressionPolicy().memoryLevel());
+        assertEquals(o.compressionContextTakeover(), c.compressionPolicy().contextTakeover());
     }
 
     @Test
@@ -218,7 +226,8 @@ class LauncherConfigTest {
     }
 
     @ParameterizedTest
-    @CsvSource({"--max-missed-pongs, 1001", "--max-missed-pongs, -1", "--max-sessions, 2147483648", "--max-sessions, many"})
+    @CsvSource({"--max-missed-pongs, 1001", "--max-missed-pongs, -1", "--max-sessions, 2147483648", "--max-sessions, many", "--compression-window-bits, 16",
+            "--compression-window-bits, 7", "--compression-memory-level, 0", "--compression-context-takeover, maybe"})
     void badCountIsNamed(String flag, String value) {
         assertOneLineNaming(flag, rejected(flag, value));
     }
@@ -313,7 +322,9 @@ class LauncherConfigTest {
                 Map.entry("switchboard.maxSessions", "7"), Map.entry("switchboard.compression", "true"),
                 Map.entry("switchboard.maxInboundMemory", "-1"), Map.entry("switchboard.controlFrameRate", "100"),
                 Map.entry("switchboard.descriptorReserve", "64"), Map.entry("switchboard.maxConnectionsPerAddress", "0"),
-                Map.entry("switchboard.maxHandshakesPerAddress", "0")),
+                Map.entry("switchboard.maxHandshakesPerAddress", "0"), Map.entry("switchboard.compressionWindowBits", "12"),
+                Map.entry("switchboard.compressionMemoryLevel", "4"),
+                Map.entry("switchboard.compressionContextTakeover", "true")),
                 c.frameworkProperties());
     }
 

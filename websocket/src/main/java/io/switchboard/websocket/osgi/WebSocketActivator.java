@@ -71,6 +71,10 @@ public final class WebSocketActivator implements BundleActivator {
                 b.maxInboundMemory(bytes);
             }
         });
+        setIfPresent(context, "switchboard.compressionWindowBits", v -> b.compressionWindowBits(Integer.parseInt(v)));
+        setIfPresent(context, "switchboard.compressionMemoryLevel", v -> b.compressionMemoryLevel(Integer.parseInt(v)));
+        setIfPresent(context, "switchboard.compressionContextTakeover",
+                v -> b.compressionContextTakeover(Boolean.parseBoolean(v)));
         setIfPresent(context, "switchboard.controlFrameRate", v -> b.controlFrameRate(Integer.parseInt(v)));
         setIfPresent(context, "switchboard.descriptorReserve", v -> b.descriptorReserve(Integer.parseInt(v)));
         setIfPresent(context, "switchboard.maxConnectionsPerAddress",
