@@ -10,17 +10,12 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -37,39 +32,15 @@ import org.junit.jupiter.params.provider.CsvSource;
 @Timeout(300)
 class NodeWsDeflateTest {
 
-    private static final Path SOURCE = Path.of("src", "test", "node");
-    private static final Path PEER = Path.of("target", "node-peer");
     private static final int MESSAGES = 300;
 
     @BeforeAll
     static void installPeer() throws Exception {
-        Assumptions.assumeTrue(onPath("node") && onPath("npm"), "node and npm are not on the PATH");
-        Files.createDirectories(PEER);
-        for (String file : List.of("package.json", "package-lock.json", ".npmrc", "deflate-peer.mjs")) {
-            Files.copy(SOURCE.resolve(file), PEER.resolve(file), StandardCopyOption.REPLACE_EXISTING);
-        }
-        if (!Files.isDirectory(PEER.resolve("node_modules").resolve("ws"))) {
-            Process npm = new ProcessBuilder("npm", "ci", "--no-fund", "--no-audit").directory(PEER.toFile())
-                    .redirectErrorStream(true).start();
-            String out = new String(npm.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            assertTrue(npm.waitFor(120, TimeUnit.SECONDS), "npm ci did not finish");
-            assertEquals(0, npm.exitValue(), "npm ci failed:\n" + out);
-        }
-    }
-
-    private static boolean onPath(String command) {
-        for (String dir : System.getenv().getOrDefault("PATH", "").split(java.io.File.pathSeparator)) {
-            if (Files.isExecutable(Path.of(dir, command))) {
-                return true;
-            }
-        }
-        return false;
+        NodeWsInteropTest.installPeer(); // the same ws peer folder, with every script of src/test/node
     }
 
     static Process node(String... args) throws IOException {
-        List<String> command = new ArrayList<>(List.of("node", "deflate-peer.mjs"));
-        command.addAll(List.of(args));
-        return new ProcessBuilder(command).directory(PEER.toFile()).redirectErrorStream(true).start();
+        return NodeWsInteropTest.script("deflate-peer.mjs", args);
     }
 
     /** Our options for a policy written as "windowBits/memoryLevel/takeover". */
