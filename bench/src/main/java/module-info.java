@@ -1,7 +1,8 @@
-/** Benchmarks: echo throughput, the cost of idle sessions, and topic fan-out. */
+/** Benchmarks: echo throughput (ws and wss), the cost of idle sessions, and topic fan-out. */
 module io.switchboard.bench {
     requires io.switchboard.websocket;
     requires io.switchboard.cluster.redis;
+    requires io.switchboard.tls;
     requires java.management;
     requires java.net.http;
 }

@@ -64,6 +64,8 @@ class ScriptsTest {
                 List.of("bench", "abc"), List.of("bench", "0"), List.of("bench", "-5"), List.of("bench", "1", "2"),
                 List.of("bench-fanout", "abc"), List.of("bench-fanout", "0"), List.of("bench-fanout", "10", "x"),
                 List.of("bench-fanout", "10", "10", "http://h:1"), List.of("bench-fanout", "1", "2", "redis://h:1", "x"),
+                List.of("bench-tls", "abc"), List.of("bench-tls", "0"), List.of("bench-tls", "1", "0"),
+                List.of("bench-tls", "1", "2", "3"), List.of("bench-tls", "--fast"),
                 List.of("new-handler"), List.of("new-handler", "Shout"), List.of("new-handler", "my-handler"),
                 List.of("new-handler", "1st"), List.of("new-handler", "a", "b", "c"), List.of("new-handler", "a", ""));
         for (List<String> c : cases) {
