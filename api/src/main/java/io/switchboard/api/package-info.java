@@ -5,7 +5,7 @@
  * module; handler bundles need only this package.
  */
 @Export
-@Version("1.2.0")
+@Version("1.3.0")
 package io.switchboard.api;
 
 import org.osgi.annotation.bundle.Export;

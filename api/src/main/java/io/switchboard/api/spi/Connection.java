@@ -40,6 +40,33 @@ public interface Connection extends AutoCloseable {
      */
     void shutdownOutput() throws IOException;
 
+    /**
+     * Whether this connection can wait for input without a thread: {@link #readTimeout} works
+     * and leaves the connection usable after a timeout, and {@link #whenReadable} hands the
+     * wait to a readiness poller. The default is false.
+     */
+    default boolean canAwaitReadable() {
+        return false;
+    }
+
+    /**
+     * Gives up the calling thread's wait for input: the connection is watched by a readiness
+     * poller shared by many connections, and {@code resume} runs once, on a new virtual thread,
+     * when bytes or the end of the stream arrive, or when the connection is closed; by then the
+     * connection is back in its ordinary blocking mode and {@link #input()} can be read again.
+     * Call it only while no thread reads. Writes to {@link #output()} keep working meanwhile,
+     * from any thread, and never spin: one that cannot finish at once waits for the poller.
+     * After a handover the transport no longer closes the connection when its handler returns:
+     * whoever runs last (a resumed {@code resume}) must close it. The default returns false.
+     *
+     * @return true if the wait was handed over (the caller's thread may end now); false if this
+     *     connection cannot do it ({@link #canAwaitReadable()} is false, or it is closed), with
+     *     nothing changed
+     */
+    default boolean whenReadable(Runnable resume) {
+        return false;
+    }
+
     /** Whether the bytes travel encrypted (TLS). */
     default boolean isSecure() {
         return false;

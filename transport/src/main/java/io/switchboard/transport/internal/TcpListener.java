@@ -6,20 +6,29 @@ import io.switchboard.api.spi.ConnectionHandler;
 import io.switchboard.api.spi.Listener;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
-import java.net.ServerSocket;
-import java.net.Socket;
 import java.net.SocketAddress;
+import java.net.StandardSocketOptions;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
 import java.util.concurrent.ThreadFactory;
 
 /**
- * Accepts connections on one virtual thread and starts a virtual thread per connection.
+ * Accepts connections on one virtual thread and starts a virtual thread per connection. A
+ * connection is closed when its handler returns, unless the handler handed it to the {@link
+ * ReadinessPoller} ({@link TcpConnection#whenReadable}): its resumed owner closes it then.
  * Thread-safe; {@link #close()} stops the accept loop.
  */
 final class TcpListener implements Listener {
 
     private static final System.Logger LOG = System.getLogger(TcpListener.class.getName());
 
-    private final ServerSocket server;
+    /** Accepts one connection; the seam the tests use to make accepts fail. */
+    interface Accept {
+        SocketChannel accept() throws IOException;
+    }
+
+    private final ServerSocketChannel server;
+    private final Accept accept;
     private final ConnectionHandler handler;
     /** Names each connection's virtual thread after the listening port, for thread dumps. */
     private final ThreadFactory connectionThreads;
@@ -27,36 +36,40 @@ final class TcpListener implements Listener {
     /** The accept loop's thread. */
     private final Thread acceptor;
 
-    TcpListener(ServerSocket server, ConnectionHandler handler) {
+    TcpListener(ServerSocketChannel server, ConnectionHandler handler) throws IOException {
+        this(server, server::accept, handler);
+    }
+
+    TcpListener(ServerSocketChannel server, Accept accept, ConnectionHandler handler) throws IOException {
         this.server = server;
+        this.accept = accept;
         this.handler = handler;
-        this.localAddress = server.getLocalSocketAddress();
-        this.connectionThreads = Thread.ofVirtual()
-                .name("switchboard-conn-" + server.getLocalPort() + "-", 0).factory();
-        acceptor = Thread.ofVirtual().name("switchboard-accept-" + server.getLocalPort()).start(this::acceptLoop);
+        this.localAddress = server.getLocalAddress();
+        int port = ((java.net.InetSocketAddress) localAddress).getPort();
+        this.connectionThreads = Thread.ofVirtual().name("switchboard-conn-" + port + "-", 0).factory();
+        acceptor = Thread.ofVirtual().name("switchboard-accept-" + port).start(this::acceptLoop);
     }
 
     private void acceptLoop() {
         AcceptFailures failures = new AcceptFailures(LOG, localAddress);
-        while (!server.isClosed()) {
-            Socket socket;
+        while (server.isOpen()) {
+            SocketChannel channel;
             try {
-                socket = server.accept();
+                channel = accept.accept();
                 failures.succeeded();
             } catch (IOException e) {
-                if (!server.isClosed()) {
+                if (server.isOpen()) {
                     failures.failed(e);
                 }
                 continue;
             }
-            SocketConnection connection;
+            TcpConnection connection;
             try {
-                socket.setTcpNoDelay(true);
-                connection = new SocketConnection(socket);
+                channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
+                connection = new TcpConnection(channel, connectionThreads);
             } catch (IOException e) {
-                LOG.log(Level.DEBUG, "dropping connection from {0}: {1}",
-                        socket.getRemoteSocketAddress(), e.toString());
-                closeQuietly(socket);
+                LOG.log(Level.DEBUG, "dropping connection: {0}", e.toString());
+                closeQuietly(channel);
                 continue;
             }
             try {
@@ -69,12 +82,14 @@ final class TcpListener implements Listener {
         }
     }
 
-    private void serve(SocketConnection connection) {
+    private void serve(TcpConnection connection) {
         try {
             handler.handle(connection);
+            if (!connection.handedOver()) {
+                connection.close();
+            }
         } catch (RuntimeException | Error e) {
             LOG.log(Level.ERROR, "connection handler failed for " + connection.remoteAddress(), e);
-        } finally {
             connection.close();
         }
     }

@@ -7,19 +7,21 @@ import io.switchboard.api.spi.Transport;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.SocketAddress;
 import java.net.StandardProtocolFamily;
+import java.net.StandardSocketOptions;
 import java.net.UnixDomainSocketAddress;
+import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.file.Files;
 import java.time.Duration;
 
 /**
- * TCP over {@link java.net.Socket}, whose blocking operations park virtual threads instead of
- * pinning carriers (JEP 444), and Unix-domain sockets over {@link SocketChannel}. Stateless and
- * thread-safe.
+ * TCP and Unix-domain sockets. Accepted TCP connections are {@link SocketChannel}s in blocking
+ * mode, whose blocking operations park virtual threads instead of pinning carriers (JEP 444),
+ * and which can wait for input without a thread ({@link TcpConnection#whenReadable}); outbound
+ * TCP connections are {@link java.net.Socket}s. Stateless and thread-safe.
  */
 public final class TcpTransport implements Transport {
 
@@ -34,15 +36,15 @@ public final class TcpTransport implements Transport {
         if (!(address instanceof InetSocketAddress)) {
             throw new IllegalArgumentException("expected an InetSocketAddress or UnixDomainSocketAddress, got " + address);
         }
-        ServerSocket server = new ServerSocket();
+        ServerSocketChannel server = ServerSocketChannel.open();
         try {
-            server.setReuseAddress(true);
+            server.setOption(StandardSocketOptions.SO_REUSEADDR, true);
             server.bind(address, BACKLOG);
-        } catch (IOException e) {
+            return new TcpListener(server, handler);
+        } catch (IOException | RuntimeException e) {
             server.close();
             throw e;
         }
-        return new TcpListener(server, handler);
     }
 
     @Override

@@ -8,6 +8,8 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.net.StandardSocketOptions;
+import java.nio.channels.ServerSocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -25,21 +27,22 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(value = 30, unit = TimeUnit.SECONDS)
 class TcpListenerTest {
 
-    /** A server socket whose first {@code failing} accepts fail the way they do when out of descriptors. */
-    private static final class FailingServerSocket extends ServerSocket {
-        private final AtomicInteger failing;
-
-        FailingServerSocket(int failing) throws IOException {
-            this.failing = new AtomicInteger(failing);
-        }
-
-        @Override
-        public Socket accept() throws IOException {
-            if (failing.getAndDecrement() > 0) {
+    /** Accepts on {@code server}, the first {@code failing} times failing the way it does when out of descriptors. */
+    private static TcpListener.Accept failing(ServerSocketChannel server, int failing) {
+        AtomicInteger left = new AtomicInteger(failing);
+        return () -> {
+            if (left.getAndDecrement() > 0) {
                 throw new IOException("Too many open files");
             }
-            return super.accept();
-        }
+            return server.accept();
+        };
+    }
+
+    private static ServerSocketChannel bound(int port) throws IOException {
+        ServerSocketChannel server = ServerSocketChannel.open();
+        server.setOption(StandardSocketOptions.SO_REUSEADDR, true);
+        server.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
+        return server;
     }
 
     @Test
@@ -64,9 +67,10 @@ class TcpListenerTest {
             }
         };
         jul.addHandler(recorder);
-        FailingServerSocket server = new FailingServerSocket(5);
-        server.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
-        TcpListener listener = new TcpListener(server, connection -> {
+        ServerSocketChannel server = bound(0);
+        int port = ((InetSocketAddress) server.getLocalAddress()).getPort();
+        String where = String.valueOf(server.getLocalAddress());
+        TcpListener listener = new TcpListener(server, failing(server, 5), connection -> {
             try {
                 connection.output().write("hi".getBytes(StandardCharsets.US_ASCII));
                 connection.output().flush();
@@ -74,14 +78,13 @@ class TcpListenerTest {
                 throw new UncheckedIOException(e);
             }
         });
-        try (Socket client = new Socket(InetAddress.getLoopbackAddress(), server.getLocalPort())) {
+        try (Socket client = new Socket(InetAddress.getLoopbackAddress(), port)) {
             client.setSoTimeout(10_000);
             assertEquals("hi", new String(client.getInputStream().readAllBytes(), StandardCharsets.US_ASCII));
         } finally {
             listener.close();
             jul.removeHandler(recorder);
         }
-        String where = String.valueOf(server.getLocalSocketAddress());
         assertEquals(List.of(
                 "WARNING accept failed on " + where + ": java.io.IOException: Too many open files;"
                         + " retrying, pausing up to 1000 ms between tries",
@@ -93,10 +96,8 @@ class TcpListenerTest {
         // The accept loop's virtual thread releases the socket on its way out of accept(); a
         // close() that did not wait for it left the port bound for a moment now and then.
         for (int i = 0; i < 200; i++) {
-            ServerSocket server = new ServerSocket();
-            server.setReuseAddress(true);
-            server.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
-            int port = server.getLocalPort();
+            ServerSocketChannel server = bound(0);
+            int port = ((InetSocketAddress) server.getLocalAddress()).getPort();
             TcpListener listener = new TcpListener(server, connection -> { });
             listener.close();
             try (ServerSocket again = new ServerSocket()) {
