@@ -54,6 +54,7 @@ import java.util.regex.Pattern;
  * @param compressionPolicy the permessage-deflate window, memory level and context takeover
  * @param clusterRedis the Redis URI whose pub/sub carries topics between instances, or null
  * @param operations health, metrics, status page, admin access and logging settings
+ * @param idleThreshold silence after which a callback (MessageHandler) session gives up its thread (zero: never)
  */
 record LauncherConfig(String host, int port, Path deploy, Path cache, Level logLevel, long maxMessageSize,
         Duration closeTimeout, Duration handshakeTimeout, Duration drainTimeout, Duration pingInterval,
@@ -61,7 +62,7 @@ record LauncherConfig(String host, int port, Path deploy, Path cache, Level logL
         String tlsCert, String tlsKey, String tlsKeyPassword, String tlsClientCa, String tlsClientAuth, int tlsPort,
         boolean plain, Duration scanInterval,
         Duration quietPeriod, Protection protection, String clusterRedis,
-        Operations operations, Compression compressionPolicy) {
+        Operations operations, Compression compressionPolicy, Duration idleThreshold) {
 
     /**
      * The permessage-deflate policy of each compressed session (the README's "Compression").
@@ -141,6 +142,7 @@ record LauncherConfig(String host, int port, Path deploy, Path cache, Level logL
         setting("max-missed-pongs", "0", "unanswered pings before closing with 1001 'pong timeout', 0 = off");
         setting("read-timeout", "300s", "silence before closing with 1001 'read timeout', 0 = off (ms, s)");
         setting("write-timeout", "30s", "a write blocked this long drops the connection, 0 = off (ms, s)");
+        setting("idle-threshold", "1s", "a callback handler's session silent this long waits without a thread, 0 = never (ms, s)");
         setting("max-sessions", "0", "most open sessions, beyond it 503; 0 = unlimited (the descriptor limit still bounds them)");
         setting("max-inbound-memory", "auto", "bytes all sessions' unfinished messages may hold beyond 64KiB each, then 1013 "
                 + "(KiB, MiB, GiB); auto = a quarter of the max heap, 0 = unlimited");
@@ -309,7 +311,8 @@ record LauncherConfig(String host, int port, Path deploy, Path cache, Level logL
                 operations(values),
                 new Compression((int) number(values, "compression-window-bits", 8, 15),
                         (int) number(values, "compression-memory-level", 1, 9),
-                        bool(values, "compression-context-takeover"))).validated();
+                        bool(values, "compression-context-takeover")),
+                duration(values, "idle-threshold", true)).validated();
     }
 
     /** A redis://host[:port][/db] URI (credentials allowed), or null when blank. */
@@ -509,6 +512,7 @@ record LauncherConfig(String host, int port, Path deploy, Path cache, Level logL
                 Map.entry("switchboard.maxMissedPongs", Integer.toString(maxMissedPongs)),
                 Map.entry("switchboard.readTimeout", Long.toString(readTimeout.toMillis())),
                 Map.entry("switchboard.writeTimeout", Long.toString(writeTimeout.toMillis())),
+                Map.entry("switchboard.idleThreshold", Long.toString(idleThreshold.toMillis())),
                 Map.entry("switchboard.maxSessions", Integer.toString(maxSessions)),
                 Map.entry("switchboard.compression", Boolean.toString(compression)),
                 Map.entry("switchboard.maxInboundMemory", Long.toString(protection.maxInboundMemory())),

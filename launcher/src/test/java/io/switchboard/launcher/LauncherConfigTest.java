@@ -50,7 +50,7 @@ class LauncherConfigTest {
                 Duration.ofSeconds(30), 0, Duration.ofSeconds(300), Duration.ofSeconds(30), 0, false,
                 null, null, null, null, "need", 8443, true, Duration.ofMillis(250), Duration.ofMillis(500),
                 LauncherConfig.Protection.DEFAULTS, null, LauncherConfig.Operations.DEFAULTS,
-                LauncherConfig.Compression.DEFAULTS), c);
+                LauncherConfig.Compression.DEFAULTS, Duration.ofSeconds(1)), c);
     }
 
     @Test
@@ -61,12 +61,13 @@ class LauncherConfigTest {
         LauncherConfig c = parse("--host=127.0.0.1", "--deploy", "d", "--cache=c", "--log-level", "debug",
                 "--max-message-size", "64KiB", "--close-timeout=2s", "--handshake-timeout", "750ms",
                 "--drain-timeout", "0", "--ping-interval=0", "--max-missed-pongs", "3", "--read-timeout", "1m",
-                "--write-timeout", "0s", "--max-sessions=100", "--scan-interval", "1m", "--quiet-period=0ms");
+                "--write-timeout", "0s", "--max-sessions=100", "--scan-interval", "1m", "--quiet-period=0ms",
+                "--idle-threshold", "50ms");
         assertEquals(new LauncherConfig("127.0.0.1", 8080, Path.of("d"), Path.of("c"), Level.FINE, 65536,
                 Duration.ofSeconds(2), Duration.ofMillis(750), Duration.ZERO, Duration.ZERO, 3, Duration.ofMinutes(1),
                 Duration.ZERO, 100, false, null, null, null, null, "need", 8443, true, Duration.ofMinutes(1),
                 Duration.ZERO, LauncherConfig.Protection.DEFAULTS, null, LauncherConfig.Operations.DEFAULTS,
-                LauncherConfig.Compression.DEFAULTS), c);
+                LauncherConfig.Compression.DEFAULTS, Duration.ofMillis(50)), c);
         assertEquals(new LauncherConfig.Compression(9, 2, false), parse("--compression-window-bits", "9",
                 "--compression-memory-level=2", "--compression-context-takeover", "false").compressionPolicy());
         assertEquals(new LauncherConfig.Protection(3L * 1024 * 1024 * 1024, 5, 0, 10, 20),
@@ -135,7 +136,7 @@ class LauncherConfigTest {
         String help = LauncherConfig.help();
         for (String flag : List.of("--host", "--port", "--deploy", "--cache", "--log-level", "--max-message-size",
                 "--close-timeout", "--handshake-timeout", "--drain-timeout", "--ping-interval", "--max-missed-pongs",
-                "--read-timeout", "--write-timeout", "--max-sessions", "--scan-interval", "--quiet-period",
+                "--read-timeout", "--write-timeout", "--idle-threshold", "--max-sessions", "--scan-interval", "--quiet-period",
                 "--max-inbound-memory", "--control-frame-rate", "--descriptor-reserve",
                 "--max-connections-per-address", "--max-handshakes-per-address", "--compression-window-bits",
                 "--compression-memory-level", "--compression-context-takeover",
@@ -156,6 +157,7 @@ class LauncherConfigTest {
         assertEquals(o.maxMissedPongs(), c.maxMissedPongs());
         assertEquals(o.readTimeout(), c.readTimeout());
         assertEquals(o.writeTimeout(), c.writeTimeout());
+        assertEquals(o.idleThreshold(), c.idleThreshold());
         assertEquals(o.maxSessions(), c.maxSessions());
         assertEquals(o.compression(), c.compression());
         assertEquals(o.controlFrameRate(), c.protection().controlFrameRate());
@@ -313,13 +315,13 @@ class LauncherConfigTest {
         LauncherConfig c = parse("--host", "127.0.0.1", "--port", "9000", "--max-message-size", "1KiB",
                 "--close-timeout", "2s", "--handshake-timeout", "3s", "--drain-timeout", "1500ms",
                 "--ping-interval", "4s", "--max-missed-pongs", "2", "--read-timeout", "5s", "--write-timeout", "6s",
-                "--max-sessions", "7", "--compression", "on");
+                "--max-sessions", "7", "--compression", "on", "--idle-threshold", "250ms");
         assertEquals(Map.ofEntries(Map.entry("switchboard.host", "127.0.0.1"), Map.entry("switchboard.port", "9000"),
                 Map.entry("switchboard.maxMessageSize", "1024"), Map.entry("switchboard.closeTimeout", "2000"),
                 Map.entry("switchboard.handshakeTimeout", "3000"), Map.entry("switchboard.drainTimeout", "1500"),
                 Map.entry("switchboard.pingInterval", "4000"), Map.entry("switchboard.maxMissedPongs", "2"),
                 Map.entry("switchboard.readTimeout", "5000"), Map.entry("switchboard.writeTimeout", "6000"),
-                Map.entry("switchboard.maxSessions", "7"), Map.entry("switchboard.compression", "true"),
+                Map.entry("switchboard.idleThreshold", "250"), Map.entry("switchboard.maxSessions", "7"), Map.entry("switchboard.compression", "true"),
                 Map.entry("switchboard.maxInboundMemory", "-1"), Map.entry("switchboard.controlFrameRate", "100"),
                 Map.entry("switchboard.descriptorReserve", "64"), Map.entry("switchboard.maxConnectionsPerAddress", "0"),
                 Map.entry("switchboard.maxHandshakesPerAddress", "0"), Map.entry("switchboard.compressionWindowBits", "12"),

@@ -28,6 +28,7 @@ import java.util.Optional;
  * <tr><td>{@link #maxMissedPongs()}</td><td>0 (off)</td><td>both; then close 1001 "pong timeout"</td></tr>
  * <tr><td>{@link #readTimeout()}</td><td>300 s</td><td>both; silence closes with 1001</td></tr>
  * <tr><td>{@link #writeTimeout()}</td><td>30 s</td><td>both; a blocked write drops the connection</td></tr>
+ * <tr><td>{@link #idleThreshold()}</td><td>1 s</td><td>server; a silent callback session gives up its thread</td></tr>
  * <tr><td>{@link #outboundBudget()}</td><td>16 MiB</td><td>both; bytes waiting behind a write</td></tr>
  * <tr><td>{@link #slowPeerPolicy()}</td><td>BLOCK</td><td>both; or CLOSE with 1008</td></tr>
  * <tr><td>{@link #maxSessions()}</td><td>0 (unlimited)</td><td>server; beyond it 503</td></tr>
@@ -76,6 +77,8 @@ public final class WebSocketOptions {
     public static final Duration DEFAULT_READ_TIMEOUT = Duration.ofSeconds(300);
     /** Default {@link #writeTimeout()}: 30 seconds. */
     public static final Duration DEFAULT_WRITE_TIMEOUT = Duration.ofSeconds(30);
+    /** Default {@link #idleThreshold()}: 1 second. */
+    public static final Duration DEFAULT_IDLE_THRESHOLD = Duration.ofSeconds(1);
     /** Default {@link #outboundBudget()}: 16 MiB. */
     public static final long DEFAULT_OUTBOUND_BUDGET = 16L * 1024 * 1024;
     /** Default {@link #maxSessions()}: 0, unlimited. */
@@ -117,6 +120,7 @@ public final class WebSocketOptions {
     private final int maxMissedPongs;
     private final Duration readTimeout;
     private final Duration writeTimeout;
+    private final Duration idleThreshold;
     private final long outboundBudget;
     private final SlowPeerPolicy slowPeerPolicy;
     private final int maxSessions;
@@ -144,6 +148,7 @@ public final class WebSocketOptions {
         this.maxMissedPongs = b.maxMissedPongs;
         this.readTimeout = b.readTimeout;
         this.writeTimeout = b.writeTimeout;
+        this.idleThreshold = b.idleThreshold;
         this.outboundBudget = b.outboundBudget;
         this.slowPeerPolicy = b.slowPeerPolicy;
         this.maxSessions = b.maxSessions;
@@ -185,6 +190,7 @@ public final class WebSocketOptions {
         b.maxMissedPongs = maxMissedPongs;
         b.readTimeout = readTimeout;
         b.writeTimeout = writeTimeout;
+        b.idleThreshold = idleThreshold;
         b.outboundBudget = outboundBudget;
         b.slowPeerPolicy = slowPeerPolicy;
         b.maxSessions = maxSessions;
@@ -282,6 +288,18 @@ public final class WebSocketOptions {
      */
     public Duration writeTimeout() {
         return writeTimeout;
+    }
+
+    /**
+     * How long a session served by a {@link io.switchboard.api.MessageHandler} may be silent
+     * between two messages before its virtual thread ends and the connection waits, with every
+     * other idle one, in the transport's readiness poller (a new virtual thread goes on when bytes
+     * arrive). Shorter saves memory sooner; longer keeps busy-but-bursty sessions on their thread.
+     * Applies where the transport supports it (plain TCP on the server); {@link Duration#ZERO}
+     * keeps every session on its thread. Blocking handlers always keep theirs.
+     */
+    public Duration idleThreshold() {
+        return idleThreshold;
     }
 
     /**
@@ -434,7 +452,7 @@ public final class WebSocketOptions {
                 + ", connectTimeout=" + connectTimeout + ", drainTimeout=" + drainTimeout
                 + ", handoverGrace=" + handoverGrace + ", pingInterval=" + pingInterval
                 + ", maxMissedPongs=" + maxMissedPongs + ", readTimeout=" + readTimeout
-                + ", writeTimeout=" + writeTimeout + ", outboundBudget=" + outboundBudget
+                + ", writeTimeout=" + writeTimeout + ", idleThreshold=" + idleThreshold + ", outboundBudget=" + outboundBudget
                 + ", slowPeerPolicy=" + slowPeerPolicy + ", maxSessions=" + maxSessions
                 + ", subProtocols=" + subProtocols + ", unixSocket=" + unixSocket
                 + ", compression=" + compression + ", maxInboundMemory=" + maxInboundMemory
@@ -457,6 +475,7 @@ public final class WebSocketOptions {
         private int maxMissedPongs = DEFAULT_MAX_MISSED_PONGS;
         private Duration readTimeout = DEFAULT_READ_TIMEOUT;
         private Duration writeTimeout = DEFAULT_WRITE_TIMEOUT;
+        private Duration idleThreshold = DEFAULT_IDLE_THRESHOLD;
         private long outboundBudget = DEFAULT_OUTBOUND_BUDGET;
         private SlowPeerPolicy slowPeerPolicy = SlowPeerPolicy.BLOCK;
         private int maxSessions = DEFAULT_MAX_SESSIONS;
@@ -549,6 +568,12 @@ public final class WebSocketOptions {
         /** @see WebSocketOptions#writeTimeout() */
         public Builder writeTimeout(Duration timeout) {
             this.writeTimeout = notNegative("writeTimeout", timeout);
+            return this;
+        }
+
+        /** @see WebSocketOptions#idleThreshold() */
+        public Builder idleThreshold(Duration threshold) {
+            this.idleThreshold = notNegative("idleThreshold", threshold);
             return this;
         }
 

@@ -3,6 +3,7 @@ package io.switchboard.websocket;
 import io.switchboard.api.CloseStatus;
 import io.switchboard.api.Headers;
 import io.switchboard.api.HttpHandler;
+import io.switchboard.api.MessageHandler;
 import io.switchboard.api.SubProtocolSelector;
 import io.switchboard.api.Topics;
 import io.switchboard.api.WebSocketHandler;
@@ -20,19 +21,19 @@ import io.switchboard.websocket.internal.HttpRequestLoop;
 import io.switchboard.websocket.internal.HttpRoutes;
 import io.switchboard.websocket.internal.InboundMemory;
 import io.switchboard.websocket.internal.IncidentSummary;
+import io.switchboard.websocket.internal.MessageLoop;
 import io.switchboard.websocket.internal.RouteTable;
 import io.switchboard.websocket.internal.RouteTable.Route;
 import io.switchboard.websocket.internal.ServerCounters;
 import io.switchboard.websocket.internal.ServerHandshake;
 import io.switchboard.websocket.internal.ServerHandshake.Rejection;
 import io.switchboard.websocket.internal.ServerHandshake.RequestLine;
+import io.switchboard.websocket.internal.SessionInput;
 import io.switchboard.websocket.internal.Timer;
 import io.switchboard.websocket.internal.TopicHub;
 import io.switchboard.websocket.internal.UpgradeRequest;
 import io.switchboard.websocket.internal.WebSocketSession;
-import java.io.BufferedInputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.lang.System.Logger.Level;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
@@ -47,6 +48,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -82,7 +84,13 @@ public final class WebSocketServer {
     /** Totals for {@link #metrics()}. */
     private final ServerCounters counters = new ServerCounters();
     private final Set<WebSocketSession> sessions = ConcurrentHashMap.newKeySet();
+    /** Signalled when the last session ended; stop() waits for it (parked sessions have no thread to join). */
+    private final ReentrantLock sessionsLock = new ReentrantLock();
+    private final Condition sessionsGone = sessionsLock.newCondition();
+    /** Threads serving connections now: handshakes, blocking handlers, callback sessions not parked. */
     private final Set<Thread> connectionThreads = ConcurrentHashMap.newKeySet();
+    /** Connections open, from accept to the end of their session (parked ones too). */
+    private final AtomicInteger openConnections = new AtomicInteger();
     /** Connections whose upgrade request is still being read or answered; stop() drops them. */
     private final Set<Connection> handshaking = ConcurrentHashMap.newKeySet();
     private final ReentrantLock lifecycle = new ReentrantLock();
@@ -315,9 +323,14 @@ public final class WebSocketServer {
         }
     }
 
-    /** Connections being served (handshaking or in a session); for leak checks in tests. */
+    /** Threads serving connections (handshaking or in a session, parked sessions not); for leak checks in tests. */
     int activeConnections() {
         return connectionThreads.size();
+    }
+
+    /** Connections open, parked sessions included; for leak checks in tests. */
+    int openConnections() {
+        return openConnections.get();
     }
 
     /**
@@ -372,6 +385,7 @@ public final class WebSocketServer {
                         break;
                     }
                 }
+                awaitNoSessions(deadline); // parked sessions have no thread: wait for their close handshakes
                 for (WebSocketSession session : sessions) {
                     session.terminate(); // its close frame could not go out in time (e.g. stuck behind a blocked send)
                 }
@@ -389,41 +403,94 @@ public final class WebSocketServer {
         }
     }
 
-    /** Runs on the connection's virtual thread: handshake, then the handler, then close. */
+    /** Waits until no session is left, or {@code deadline} (System.nanoTime()) passed. */
+    private void awaitNoSessions(long deadline) throws InterruptedException {
+        sessionsLock.lock();
+        try {
+            long left;
+            while (!sessions.isEmpty() && (left = deadline - System.nanoTime()) > 0) {
+                sessionsGone.awaitNanos(left);
+            }
+        } finally {
+            sessionsLock.unlock();
+        }
+    }
+
+    /**
+     * Runs on the connection's virtual thread: handshake, then the handler, then close. A {@link
+     * MessageHandler}'s session may park (its thread ends) and go on on other threads; whichever
+     * ends it runs {@link #sessionEnded}.
+     */
     private void serve(Connection connection) {
         Thread self = Thread.currentThread();
         connectionThreads.add(self);
+        openConnections.incrementAndGet();
         AddressLimits.Refusal tooMany = addressLimits.opened(connection.remoteAddress());
+        Upgrade upgrade = null;
         try {
-            InputStream in = new BufferedInputStream(connection.input(), INPUT_BUFFER);
-            Upgrade upgrade = handshake(connection, in, tooMany);
+            SessionInput in = new SessionInput(connection.input(), connection, INPUT_BUFFER);
+            upgrade = handshake(connection, in, tooMany);
             if (upgrade == null) {
                 return;
             }
+            Upgrade accepted = upgrade;
+            WebSocketSession session = upgrade.session();
+            Runnable ended = () -> sessionEnded(accepted, connection);
             try {
-                WebSocketSession session = upgrade.session();
                 session.counters(counters.open(upgrade.request().path()));
                 sessions.add(session);
                 routes.add(upgrade.request().path(), upgrade.route(), session);
+            } catch (RuntimeException | Error e) {
+                ended.run();
+                throw e;
+            }
+            if (stopping) {
                 try {
-                    if (stopping) {
-                        session.close(CloseStatus.GOING_AWAY, "server stopping");
-                        return;
-                    }
-                    runHandler(upgrade.route().handler(), upgrade.request(), session);
+                    session.close(CloseStatus.GOING_AWAY, "server stopping");
                 } finally {
-                    upgrade.route().sessions().remove(session);
-                    sessions.remove(session);
-                    counters.close(upgrade.request().path(), session.counters(), session.sentCloseStatus(),
-                            session.receivedCloseStatus());
-                    AccessLog.ended(upgrade.request(), session.subProtocol(), session);
+                    ended.run();
                 }
+                return;
+            }
+            if (upgrade.route().handler() instanceof MessageHandler callbacks) {
+                new MessageLoop(session, callbacks, options.idleThreshold(), connectionThreads, ended).run();
+                return;
+            }
+            try {
+                runHandler(upgrade.route().handler(), upgrade.request(), session);
             } finally {
-                admitted.decrementAndGet();
+                ended.run();
             }
         } finally {
-            addressLimits.closed(connection.remoteAddress());
+            if (upgrade == null) {
+                addressLimits.closed(connection.remoteAddress());
+                openConnections.decrementAndGet();
+            }
             connectionThreads.remove(self);
+        }
+    }
+
+    /** A session ended (on whichever thread ended it): counts, logs and forgets it. Runs once per session. */
+    private void sessionEnded(Upgrade upgrade, Connection connection) {
+        WebSocketSession session = upgrade.session();
+        try {
+            upgrade.route().sessions().remove(session);
+            sessions.remove(session);
+            counters.close(upgrade.request().path(), session.counters(), session.sentCloseStatus(),
+                    session.receivedCloseStatus());
+            AccessLog.ended(upgrade.request(), session.subProtocol(), session);
+        } finally {
+            admitted.decrementAndGet();
+            addressLimits.closed(connection.remoteAddress());
+            openConnections.decrementAndGet();
+            if (sessions.isEmpty()) {
+                sessionsLock.lock();
+                try {
+                    sessionsGone.signalAll();
+                } finally {
+                    sessionsLock.unlock();
+                }
+            }
         }
     }
 
@@ -436,7 +503,7 @@ public final class WebSocketServer {
      * not each read, so a client dribbling bytes is dropped too). Returns null if refused;
      * otherwise counts the session in {@code admitted}, which the caller releases.
      */
-    private Upgrade handshake(Connection connection, InputStream in, AddressLimits.Refusal tooMany) {
+    private Upgrade handshake(Connection connection, SessionInput in, AddressLimits.Refusal tooMany) {
         ScheduledFuture<?> deadline = Timer.after(options.handshakeTimeout(), () -> {
             incidents.rejected("timeout");
             LOG.log(Level.DEBUG, "{0}: dropped: no complete upgrade request within {1} ms",
@@ -544,7 +611,7 @@ public final class WebSocketServer {
      * counting the session in {@code admitted}.
      */
     private HttpResponse admission(Route route, UpgradeRequest request) {
-        if (descriptors.nearLimit(options.descriptorReserve(), connectionThreads.size())) {
+        if (descriptors.nearLimit(options.descriptorReserve(), openConnections.get())) {
             return HttpResponse.of(503, "the server is short of file descriptors (limit " + descriptors.limit()
                     + ", " + options.descriptorReserve() + " kept in reserve)").withHeaders(Headers.of("Retry-After", "1"));
         }

@@ -321,6 +321,12 @@ final class RawPeer implements AutoCloseable {
         socket.close();
     }
 
+    /** Resets the connection (RST instead of FIN): SO_LINGER 0, then close. */
+    void reset() throws IOException {
+        socket.setSoLinger(true, 0);
+        socket.close();
+    }
+
     static byte[] utf8(String s) {
         return s.getBytes(StandardCharsets.UTF_8);
     }

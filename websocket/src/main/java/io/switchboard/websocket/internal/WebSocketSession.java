@@ -10,7 +10,6 @@ import io.switchboard.api.MessageStream;
 import io.switchboard.api.Request;
 import io.switchboard.api.WebSocket;
 import io.switchboard.api.spi.Connection;
-import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -52,8 +51,14 @@ public final class WebSocketSession implements WebSocket, FrameReader.Callback {
 
     private static final System.Logger LOG = System.getLogger(WebSocketSession.class.getName());
 
+    /**
+     * What {@link #readOrPark} returns when the session gave up its thread; compared by identity,
+     * never delivered to a handler.
+     */
+    public static final Message PARKED = new Message.Binary(new byte[0]);
+
     private final Connection connection;
-    private final InputStream input;
+    private final SessionInput input;
     private final boolean isClient;
     private final Request request;
     private final Optional<String> subProtocol;
@@ -85,8 +90,11 @@ public final class WebSocketSession implements WebSocket, FrameReader.Callback {
     private volatile CloseStatus receivedStatus;
     private volatile String receivedReason;
 
-    /** System.nanoTime() of the last byte read from the peer. */
-    private volatile long lastActivity = System.nanoTime();
+    /**
+     * Set under readLock when the session handed its wait for input to the transport (no thread
+     * reads); cleared under readLock by the resumed reader. Others then must not read.
+     */
+    private volatile boolean parked;
     /** Pings sent since the last pong. Written by the watchdog and the reader. */
     private volatile int unansweredPings;
     /** System.nanoTime() when the session started; no heartbeat ping was sent before. */
@@ -108,7 +116,8 @@ public final class WebSocketSession implements WebSocket, FrameReader.Callback {
     private SessionCounters counters = SessionCounters.NONE;
 
     /**
-     * @param input the connection's input, buffered; it may already hold bytes read past the
+     * @param input the connection's input, buffered (a {@link SessionInput}, or a stream read
+     *     through one without a buffer of its own); it may already hold bytes read past the
      *     handshake
      * @param onTerminated runs once when the transport has been released
      */
@@ -125,23 +134,7 @@ public final class WebSocketSession implements WebSocket, FrameReader.Callback {
         this.deflater = deflate == null ? null : deflate.deflater(isClient);
         this.inflater = deflate == null ? null : deflate.inflater(isClient);
         this.connection = connection;
-        this.input = new FilterInputStream(input) {
-            @Override
-            public int read() throws IOException {
-                int b = super.read();
-                lastActivity = System.nanoTime();
-                counters.read(b < 0 ? 0 : 1);
-                return b;
-            }
-
-            @Override
-            public int read(byte[] b, int off, int len) throws IOException {
-                int n = super.read(b, off, len);
-                lastActivity = System.nanoTime();
-                counters.read(n);
-                return n;
-            }
-        };
+        this.input = input instanceof SessionInput own ? own : new SessionInput(input, null, 0);
         this.isClient = isClient;
         this.request = request;
         this.subProtocol = subProtocol;
@@ -207,10 +200,16 @@ public final class WebSocketSession implements WebSocket, FrameReader.Callback {
     private <T> T readSafely(ReadStep<T> step) {
         readLock.lock();
         try {
+            if (parked) {
+                throw new IllegalStateException("a MessageHandler's session is read by the server, not by the handler");
+            }
             if (closeReceived || terminated.get()) {
                 return null;
             }
             T result = step.read();
+            if (result == PARKED) {
+                return result;
+            }
             if (result != null) {
                 if (result instanceof Message || result instanceof MessageStream) {
                     counters.messageIn(); // a whole message, or the start of a streamed one
@@ -232,6 +231,41 @@ public final class WebSocketSession implements WebSocket, FrameReader.Callback {
             }
             terminate();
             return null;
+        } finally {
+            readLock.unlock();
+        }
+    }
+
+    /**
+     * Reads the next message for a {@link MessageLoop}, like {@link #read()}; but at a message
+     * boundary with nothing buffered, once nothing has arrived for {@code threshold}, gives the
+     * input buffer back, hands the wait to the transport ({@code resume} runs on a new thread
+     * when bytes arrive) and returns {@link #PARKED}: the calling thread may end.
+     */
+    public Message readOrPark(Duration threshold, Runnable resume) {
+        readLock.lock();
+        try {
+            parked = false; // resumed: this thread reads now
+            return readSafely(() -> {
+                if (!input.canPark() || reader.isStreaming()) {
+                    return reader.readMessage();
+                }
+                input.markBoundary(threshold);
+                try {
+                    return reader.readMessage();
+                } catch (SessionInput.IdleTimeout idle) {
+                    input.release();
+                    parked = true;
+                    if (connection.whenReadable(resume)) {
+                        return PARKED;
+                    }
+                    parked = false; // closed meanwhile: the next read says so
+                    input.unmark();
+                    return reader.readMessage();
+                } finally {
+                    input.unmark();
+                }
+            });
         } finally {
             readLock.unlock();
         }
@@ -481,7 +515,12 @@ public final class WebSocketSession implements WebSocket, FrameReader.Callback {
      */
     private void awaitPeerClose() {
         ScheduledFuture<?> deadline = Timer.after(config.closeTimeout(), this::terminate);
-        if (!readLock.tryLock()) {
+        boolean locked = readLock.tryLock();
+        if (locked && parked) {
+            readLock.unlock(); // parked: the resumed reader sees the close frame, as a reading thread would
+            locked = false;
+        }
+        if (!locked) {
             // The reading thread finishes the handshake; the deadline bounds it, and goes when it ends.
             ScheduledFuture<?> earlier = closeDeadline;
             if (earlier != null && !earlier.isDone()) {
@@ -608,7 +647,7 @@ public final class WebSocketSession implements WebSocket, FrameReader.Callback {
         if (closeSent || closeReceived) {
             return; // closing: the close timeout bounds what is left
         }
-        if (!config.readTimeout().isZero() && now - lastActivity > config.readTimeout().toNanos()) {
+        if (!config.readTimeout().isZero() && now - input.lastActivity() > config.readTimeout().toNanos()) {
             Thread.ofVirtual().start(() -> closeFromTimer(CloseStatus.GOING_AWAY, "read timeout"));
             return;
         }
@@ -655,10 +694,16 @@ public final class WebSocketSession implements WebSocket, FrameReader.Callback {
      */
     @Override
     public void onPing(byte[] payload) {
+        input.remarkAfter(controlFrameLength(payload));
         checkControlFrameRate();
         if (!closeSent) {
             out.pong(payload);
         }
+    }
+
+    /** The wire length of a control frame from the peer: a 2-byte header, the mask key if masked (§5.2). */
+    private int controlFrameLength(byte[] payload) {
+        return 2 + (isClient ? 0 : 4) + payload.length;
     }
 
     /** Fails the session with 1008 when pings and pongs arrive faster than the configured rate. */
@@ -671,6 +716,7 @@ public final class WebSocketSession implements WebSocket, FrameReader.Callback {
 
     @Override
     public void onPong(byte[] payload) {
+        input.remarkAfter(controlFrameLength(payload));
         checkControlFrameRate();
         // Timed from the heartbeat it echoes: a pong slower than the ping interval answers an
         // earlier ping than the last one sent.
@@ -738,6 +784,7 @@ public final class WebSocketSession implements WebSocket, FrameReader.Callback {
     /** Sets the counters this session counts its traffic in; before it is used. */
     public void counters(SessionCounters counters) {
         this.counters = counters;
+        input.counters(counters);
         out.counters(counters);
     }
 
