@@ -11,6 +11,7 @@ import static io.switchboard.websocket.internal.WebSocketProtocol.PAYLOAD_SHORT_
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.Random;
 
 /**
@@ -27,11 +28,17 @@ public final class FrameWriter {
     /** Frames up to this size are assembled in the scratch buffer and written at once. */
     static final int SCRATCH_SIZE = 8 * 1024;
     private static final int HEADER_MAX = 14;
+    private static final byte[] EMPTY = new byte[0];
 
     private final OutputStream out;
     private final Random random;
-    /** Allocated on first use, so connections that never send hold no write buffer. */
-    private byte[] scratch;
+    /**
+     * Frames are encoded here; empty until the first send, so connections that never send hold
+     * no write buffer, then as large as the frames sent needed, up to SCRATCH_SIZE.
+     */
+    private byte[] scratch = EMPTY;
+    /** Bytes at the start of scratch that hold frames not written yet; volatile for {@link HeldFrames}. */
+    private volatile int held;
 
     /**
      * @param random the source of masking keys on the client side (should be a {@link
@@ -52,11 +59,32 @@ public final class FrameWriter {
      */
     public void writeFrame(int opcode, boolean fin, boolean rsv1, byte[] payload, int offset, int length)
             throws IOException {
-        if (scratch == null) {
-            scratch = new byte[SCRATCH_SIZE];
-        }
+        writeFrame(opcode, fin, rsv1, payload, offset, length, false);
+    }
+
+    /**
+     * Writes one frame, or with {@code hold} keeps it in the buffer, behind any frames held
+     * before, when it fits: held frames leave with the next frame written without {@code hold},
+     * or by {@link #flush()}. Frames that do not fit the buffer are written at once, held ones
+     * first.
+     */
+    public void writeFrame(int opcode, boolean fin, boolean rsv1, byte[] payload, int offset, int length,
+            boolean hold) throws IOException {
         boolean masked = random != null;
-        int h = 0;
+        long needed = (long) held + HEADER_MAX + length;
+        if (needed > SCRATCH_SIZE && held > 0) {
+            flush();
+            needed = HEADER_MAX + (long) length;
+        }
+        if (needed > scratch.length) {
+            // Grown with what is sent, so a session of small messages holds a small buffer;
+            // large frames need at most SCRATCH_SIZE (headers, and masked chunks on the client).
+            int size = (int) Math.min(SCRATCH_SIZE, Math.max(needed, 2L * scratch.length));
+            if (size > scratch.length) {
+                scratch = Arrays.copyOf(scratch, size);
+            }
+        }
+        int h = held;
         scratch[h++] = (byte) ((fin ? B0_FLAG_FIN : 0) | (rsv1 ? WebSocketProtocol.B0_FLAG_RSV1 : 0) | opcode);
         int maskBit = masked ? B1_FLAG_MASK : 0;
         if (length <= PAYLOAD_CONTROL_MAX) {
@@ -85,8 +113,14 @@ public final class FrameWriter {
             if (masked) {
                 WebSocketProtocol.toggleMask(scratch, h, length, key, 0);
             }
-            out.write(scratch, 0, h + length);
-        } else if (!masked) {
+            held = h + length;
+            if (!hold) {
+                flush();
+            }
+            return;
+        }
+        held = 0;
+        if (!masked) {
             out.write(scratch, 0, h);
             out.write(payload, offset, length);
         } else {
@@ -103,6 +137,28 @@ public final class FrameWriter {
             }
         }
         out.flush();
+    }
+
+    /** Bytes of frames held, not written yet. */
+    public int held() {
+        return held;
+    }
+
+    /** Lets go of the write buffer if no frame is held (a session going idle keeps none). */
+    public void trim() {
+        if (held == 0) {
+            scratch = EMPTY;
+        }
+    }
+
+    /** Writes the frames held, if any. */
+    public void flush() throws IOException {
+        if (held > 0) {
+            int n = held;
+            held = 0;
+            out.write(scratch, 0, n);
+            out.flush();
+        }
     }
 
     /** Writes a close frame (§5.5.1); code -1 writes an empty payload. */

@@ -52,6 +52,8 @@ public final class SessionInput extends InputStream {
     /** System.nanoTime() of the last bytes delivered (or of creation). */
     private volatile long lastActivity = System.nanoTime();
     private SessionCounters counters = SessionCounters.NONE;
+    /** Runs before every read from the source (one that may wait for the peer): held frames leave. */
+    private Runnable beforeWaiting = () -> { };
 
     /**
      * @param connection the connection whose read timeout bounds a wait at a boundary, or null
@@ -72,6 +74,11 @@ public final class SessionInput extends InputStream {
     /** Counts delivered bytes in {@code counters} from now on. */
     void counters(SessionCounters counters) {
         this.counters = counters;
+    }
+
+    /** Runs {@code action} before each read that goes to the connection, i.e. may wait for the peer. */
+    void beforeWaiting(Runnable action) {
+        this.beforeWaiting = action;
     }
 
     /** System.nanoTime() of the last bytes delivered. */
@@ -181,6 +188,7 @@ public final class SessionInput extends InputStream {
 
     /** Reads from the source, with the idle threshold as its time limit at a marked boundary. */
     private int timed(byte[] b, int off, int len) throws IOException {
+        beforeWaiting.run();
         if (markedAt < 0 || markedAt != delivered) {
             return source.read(b, off, len);
         }

@@ -20,7 +20,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * thread never waits for a write. Every write arms the write deadline that the session's
  * watchdog enforces. Thread-safe.
  */
-final class SessionWriter {
+final class SessionWriter implements HeldFrames.Writer {
 
     /** What the writer needs of its session. */
     interface Owner {
@@ -29,6 +29,15 @@ final class SessionWriter {
 
         /** A write failed: the transport is unusable. */
         void writeFailed(IOException e);
+
+        /**
+         * Whether a data frame sent now may wait in the buffer: the sender is the reading thread
+         * and more of the peer's bytes are already buffered, so its next read does not block and
+         * the frames its messages cause can leave together.
+         */
+        default boolean mayHold() {
+            return false;
+        }
     }
 
     /** Pongs that may wait behind a blocked writer; beyond, the oldest are dropped (§5.5.3). */
@@ -52,6 +61,8 @@ final class SessionWriter {
     private final AtomicInteger pendingPongCount = new AtomicInteger();
     /** System.nanoTime() by which the write in progress must end; 0 when no write is in progress. */
     private volatile long writeDeadline;
+    /** Whether this writer is on {@link HeldFrames}' list. */
+    private volatile boolean listed;
     /** Counts the frames written; set before the session is used. */
     private volatile SessionCounters counters = SessionCounters.NONE;
 
@@ -150,6 +161,7 @@ final class SessionWriter {
             writing = true;
             armWriteDeadline();
             writePendingPongs();
+            frames.flush();
             out.write(encoded);
             out.flush();
             counters.encodedOut(encoded.length);
@@ -217,6 +229,75 @@ final class SessionWriter {
         }
     }
 
+    /**
+     * Writes the frames held back, if any, unless another thread is writing: that thread is not
+     * the reading thread, so it does not hold its frame and takes the held ones along. Called by
+     * the reading thread before it waits for the peer; never waits for the frame lock.
+     */
+    void flushHeldNow() {
+        if (frames.held() > 0 && frameLock.tryLock()) {
+            try {
+                writeHeld();
+            } finally {
+                frameLock.unlock();
+            }
+        }
+    }
+
+    /**
+     * Writes the frames held back, if any, waiting for the frame lock: its holder may be the
+     * reading thread itself, still finishing the write that held them. Called on a virtual
+     * thread by {@link HeldFrames}.
+     */
+    @Override
+    public void flushHeld() {
+        frameLock.lock();
+        try {
+            writeHeld();
+        } finally {
+            frameLock.unlock();
+        }
+    }
+
+    /**
+     * Lets go of the frame buffer unless frames are held or another thread is writing: for a
+     * session going idle, which then holds no write buffer until it sends again.
+     */
+    void trim() {
+        if (frameLock.tryLock()) {
+            try {
+                frames.trim();
+            } finally {
+                frameLock.unlock();
+            }
+        }
+    }
+
+    private void writeHeld() {
+        if (frames.held() == 0 || owner.closing()) {
+            return;
+        }
+        armWriteDeadline();
+        try {
+            frames.flush();
+        } catch (IOException e) {
+            owner.writeFailed(e);
+        } finally {
+            writeDeadline = 0;
+        }
+    }
+
+    @Override
+    public boolean holding() {
+        return frames.held() > 0;
+    }
+
+    @Override
+    public void unlisted() {
+        listed = false;
+    }
+
+
     /** Takes the frame lock if it is free now. */
     boolean tryLockFrame() {
         return frameLock.tryLock();
@@ -255,7 +336,11 @@ final class SessionWriter {
         armWriteDeadline();
         try {
             writePendingPongs();
-            frames.writeFrame(opcode, fin, rsv1, payload, offset, length);
+            frames.writeFrame(opcode, fin, rsv1, payload, offset, length, owner.mayHold());
+            if (frames.held() > 0 && !listed) {
+                listed = true;
+                HeldFrames.listed(this);
+            }
             counters.frameOut(opcode, fin, length);
             return true;
         } catch (IOException e) {

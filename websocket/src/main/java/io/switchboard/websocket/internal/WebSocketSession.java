@@ -70,6 +70,8 @@ public final class WebSocketSession implements WebSocket, FrameReader.Callback {
     /** Writes every frame: message order, fragments, owed pongs, the write deadline. */
     private final SessionWriter out;
     private final ReentrantLock readLock = new ReentrantLock();
+    /** The thread in read() now or last; frames it sends may wait for its next read (see SessionWriter). */
+    private volatile Thread reading;
     private final AtomicBoolean terminated = new AtomicBoolean();
     /** The most bytes read and discarded while waiting for the peer to end its stream after we failed it. */
     static final long LINGER_MAX_BYTES = 4L * 1024 * 1024;
@@ -154,12 +156,18 @@ public final class WebSocketSession implements WebSocket, FrameReader.Callback {
             }
 
             @Override
+            public boolean mayHold() {
+                return Thread.currentThread() == reading && input.available() > 0;
+            }
+
+            @Override
             public void writeFailed(IOException e) {
                 LOG.log(Level.DEBUG, "{0}: write failed: {1}", WebSocketSession.this, e.toString());
                 terminate();
             }
         }, connection.output(), new FrameWriter(connection.output(), isClient ? new SecureRandom() : null), deflater,
                 budget, config);
+        this.input.beforeWaiting(out::flushHeldNow);
         if (config.needsWatchdog()) {
             nextPingAt = System.nanoTime() + config.pingInterval().toNanos();
             watchdog = Timer.every(config.tick(), this::tick);
@@ -199,6 +207,7 @@ public final class WebSocketSession implements WebSocket, FrameReader.Callback {
      */
     private <T> T readSafely(ReadStep<T> step) {
         readLock.lock();
+        reading = Thread.currentThread();
         try {
             if (parked) {
                 throw new IllegalStateException("a MessageHandler's session is read by the server, not by the handler");
