@@ -157,7 +157,7 @@ public final class WebSocketSession implements WebSocket, FrameReader.Callback {
 
             @Override
             public boolean mayHold() {
-                return Thread.currentThread() == reading && input.available() > 0;
+                return Thread.currentThread() == reading && WebSocketSession.this.input.available() > 0;
             }
 
             @Override
@@ -264,6 +264,7 @@ public final class WebSocketSession implements WebSocket, FrameReader.Callback {
                     return reader.readMessage();
                 } catch (SessionInput.IdleTimeout idle) {
                     input.release();
+                    out.trim();
                     parked = true;
                     if (connection.whenReadable(resume)) {
                         return PARKED;
