@@ -1,8 +1,9 @@
 package io.switchboard.api;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
-import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -20,16 +21,20 @@ import java.util.function.BiConsumer;
  */
 public final class Headers {
 
-    private static final Headers EMPTY = new Headers(List.of(), Map.of());
+    private static final Headers EMPTY = new Headers("", new int[0]);
 
-    /** Field lines in arrival order, as name/value pairs with the names as written. */
-    private final List<Map.Entry<String, String>> fields;
-    /** Lower-cased name to all of its values, in order. */
-    private final Map<String, List<String>> byName;
+    /**
+     * Every name (as written) and value, one after the other, in arrival order: kept as one
+     * string, so a session's upgrade request holds one object for its headers, not two strings,
+     * an entry and a map node per field.
+     */
+    private final String text;
+    /** Where each name and each value ends in {@code text}: {@code ends[2i]} name i, {@code ends[2i + 1]} value i. */
+    private final int[] ends;
 
-    private Headers(List<Map.Entry<String, String>> fields, Map<String, List<String>> byName) {
-        this.fields = fields;
-        this.byName = byName;
+    private Headers(String text, int[] ends) {
+        this.text = text;
+        this.ends = ends;
     }
 
     /** Returns the empty header list. */
@@ -62,20 +67,58 @@ public final class Headers {
         return new Builder();
     }
 
+    private int start(int boundary) {
+        return boundary == 0 ? 0 : ends[boundary - 1];
+    }
+
+    private String name(int field) {
+        return text.substring(start(2 * field), ends[2 * field]);
+    }
+
+    private String value(int field) {
+        return text.substring(ends[2 * field], ends[2 * field + 1]);
+    }
+
+    private boolean named(int field, String name) {
+        int from = start(2 * field);
+        return ends[2 * field] - from == name.length() && text.regionMatches(true, from, name, 0, name.length());
+    }
+
     /** The first value of {@code name}, or empty if there is none. */
     public Optional<String> first(String name) {
-        List<String> values = byName.get(key(name));
-        return values == null ? Optional.empty() : Optional.of(values.get(0));
+        Objects.requireNonNull(name, "name");
+        for (int i = 0; i < size(); i++) {
+            if (named(i, name)) {
+                return Optional.of(value(i));
+            }
+        }
+        return Optional.empty();
     }
 
     /** Every value of {@code name} in arrival order; an empty list if there is none. */
     public List<String> all(String name) {
-        return byName.getOrDefault(key(name), List.of());
+        Objects.requireNonNull(name, "name");
+        List<String> values = null;
+        for (int i = 0; i < size(); i++) {
+            if (named(i, name)) {
+                if (values == null) {
+                    values = new ArrayList<>(2);
+                }
+                values.add(value(i));
+            }
+        }
+        return values == null ? List.of() : Collections.unmodifiableList(values);
     }
 
     /** Whether a field line named {@code name} is present. */
     public boolean contains(String name) {
-        return byName.containsKey(key(name));
+        Objects.requireNonNull(name, "name");
+        for (int i = 0; i < size(); i++) {
+            if (named(i, name)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**
@@ -95,17 +138,23 @@ public final class Headers {
 
     /** The distinct names present, lower-cased. */
     public Set<String> names() {
-        return byName.keySet();
+        Set<String> names = new LinkedHashSet<>();
+        for (int i = 0; i < size(); i++) {
+            names.add(name(i).toLowerCase(Locale.ROOT));
+        }
+        return Collections.unmodifiableSet(names);
     }
 
     /** The number of field lines. */
     public int size() {
-        return fields.size();
+        return ends.length / 2;
     }
 
     /** Calls {@code action} with each field line's name (as written) and value, in order. */
     public void forEach(BiConsumer<String, String> action) {
-        fields.forEach(e -> action.accept(e.getKey(), e.getValue()));
+        for (int i = 0; i < size(); i++) {
+            action.accept(name(i), value(i));
+        }
     }
 
     /** Returns a builder holding these fields, to derive a modified copy. */
@@ -117,12 +166,12 @@ public final class Headers {
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof Headers other && other.fields.equals(fields);
+        return o instanceof Headers other && other.text.equals(text) && Arrays.equals(other.ends, ends);
     }
 
     @Override
     public int hashCode() {
-        return fields.hashCode();
+        return 31 * text.hashCode() + Arrays.hashCode(ends);
     }
 
     @Override
@@ -135,10 +184,6 @@ public final class Headers {
     /** RFC 9110 §5.6.2 tchar. */
     private static boolean isTokenChar(int c) {
         return c > 0x20 && c < 0x7F && "\"(),/:;<=>?@[\\]{}".indexOf(c) < 0;
-    }
-
-    private static String key(String name) {
-        return Objects.requireNonNull(name, "name").toLowerCase(Locale.ROOT);
     }
 
     /** Collects field lines for a {@link Headers}. Not thread-safe. */
@@ -191,12 +236,14 @@ public final class Headers {
             if (fields.isEmpty()) {
                 return EMPTY;
             }
-            Map<String, List<String>> byName = new LinkedHashMap<>();
+            StringBuilder text = new StringBuilder();
+            int[] ends = new int[2 * fields.size()];
+            int i = 0;
             for (Map.Entry<String, String> e : fields) {
-                byName.computeIfAbsent(key(e.getKey()), k -> new ArrayList<>()).add(e.getValue());
+                ends[i++] = text.append(e.getKey()).length();
+                ends[i++] = text.append(e.getValue()).length();
             }
-            byName.replaceAll((k, v) -> Collections.unmodifiableList(v));
-            return new Headers(List.copyOf(fields), Collections.unmodifiableMap(byName));
+            return new Headers(text.toString(), ends);
         }
     }
 }

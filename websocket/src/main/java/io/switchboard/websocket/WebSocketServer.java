@@ -28,6 +28,7 @@ import io.switchboard.websocket.internal.ServerCounters;
 import io.switchboard.websocket.internal.ServerHandshake;
 import io.switchboard.websocket.internal.ServerHandshake.Rejection;
 import io.switchboard.websocket.internal.ServerHandshake.RequestLine;
+import io.switchboard.websocket.internal.SessionConfig;
 import io.switchboard.websocket.internal.SessionInput;
 import io.switchboard.websocket.internal.Timer;
 import io.switchboard.websocket.internal.TopicHub;
@@ -108,6 +109,9 @@ public final class WebSocketServer {
     private final InboundMemory inboundMemory;
     /** Refused handshakes and peer-caused closes, summed up for the log. */
     private final IncidentSummary incidents = new IncidentSummary(LOG);
+    /** The limits of every session at the server's message size limit (routes may set another). */
+    private final SessionConfig sessionConfig;
+    private static final Runnable NOTHING = () -> { };
     private final AddressLimits addressLimits;
     /** The process's descriptors; replaced by tests. */
     private volatile Descriptors descriptors = Descriptors.system();
@@ -126,6 +130,7 @@ public final class WebSocketServer {
         this.httpLoop = new HttpRequestLoop(httpRoutes, options.maxHandshakeSize(), options.handshakeTimeout(),
                 options.writeTimeout(), () -> stopping, counters::httpResponse, incidents);
         this.inboundMemory = new InboundMemory(options.maxInboundMemory() == 0 ? Long.MAX_VALUE : options.maxInboundMemory());
+        this.sessionConfig = options.sessionConfig(options.maxMessageSize(), inboundMemory, incidents);
         this.addressLimits = new AddressLimits(options.maxConnectionsPerAddress(),
                 options.maxHandshakesPerSecondPerAddress(), System::nanoTime);
     }
@@ -554,7 +559,8 @@ public final class WebSocketServer {
                 reject(connection, r.status(), r.getMessage(), r.headers());
                 return null;
             }
-            UpgradeRequest request = UpgradeRequest.of(line.method(), line.path(), line.rawQuery(), head.headers(),
+            // "GET" and the route's path as shared strings: a session keeps its request for life
+            UpgradeRequest request = UpgradeRequest.of("GET", line.path().intern(), line.rawQuery(), head.headers(),
                     connection.remoteAddress(), connection.localAddress());
             HttpResponse refusal = admission(route, request);
             if (refusal != null) {
@@ -593,7 +599,7 @@ public final class WebSocketServer {
                 return null; // the deadline fired and closed the connection
             }
             WebSocketSession session = new WebSocketSession(connection, in, false, request, protocol,
-                    deflate.orElse(null), options.sessionConfig(maxMessageSize, inboundMemory, incidents), () -> { });
+                    deflate.orElse(null), sessionConfig(maxMessageSize), NOTHING);
             admittedHere = false; // handed over to the caller
             return new Upgrade(route, request, session);
         } finally {
@@ -603,6 +609,12 @@ public final class WebSocketServer {
                 admitted.decrementAndGet();
             }
         }
+    }
+
+    /** The limits of a session with {@code maxMessageSize}: one shared instance for the server's own limit. */
+    private SessionConfig sessionConfig(long maxMessageSize) {
+        return maxMessageSize == options.maxMessageSize() ? sessionConfig
+                : options.sessionConfig(maxMessageSize, inboundMemory, incidents);
     }
 
     /**

@@ -25,6 +25,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReferenceFieldUpdater;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -40,14 +41,15 @@ import java.util.concurrent.locks.ReentrantLock;
  * so the frame is not lost to a TCP reset, then releases the transport.
  *
  * <p>Timers (heartbeat pings, missed pongs, read and write timeouts) run as one periodic
- * watchdog task per session on the shared {@link Timer}; the watchdog never blocks, and hands
+ * check per session, run with every other session's by {@link Watchdogs} on the shared {@link
+ * Timer}; the check never blocks, and hands
  * anything that writes to a virtual thread.
  *
  * <p>Thread safety: {@link #read()} is serialised by {@code readLock}; frames are written by the
  * {@link SessionWriter} under its locks ({@link ReentrantLock}s, so virtual threads never pin
  * while blocked in a write). Any thread may send and close.
  */
-public final class WebSocketSession implements WebSocket, FrameReader.Callback {
+public final class WebSocketSession implements WebSocket, FrameReader.Callback, Watchdogs.Watched {
 
     private static final System.Logger LOG = System.getLogger(WebSocketSession.class.getName());
 
@@ -76,8 +78,8 @@ public final class WebSocketSession implements WebSocket, FrameReader.Callback {
     /** The most bytes read and discarded while waiting for the peer to end its stream after we failed it. */
     static final long LINGER_MAX_BYTES = 4L * 1024 * 1024;
     private final OutboundBudget budget;
-    /** Pings and pongs the peer may still send; null when unlimited. Used by the reading thread only. */
-    private final TokenBucket controlFrames;
+    /** Pings and pongs the peer may still send; null until the first one arrives. Used by the reading thread only. */
+    private TokenBucket controlFrames;
 
     /** Set once, under the writer's frame lock, when our close frame has been written (or was attempted). */
     private volatile boolean closeSent;
@@ -107,13 +109,19 @@ public final class WebSocketSession implements WebSocket, FrameReader.Callback {
     private volatile long roundTripNanos = -1;
     /** System.nanoTime() of the next heartbeat ping. */
     private long nextPingAt;
-    /** The periodic watchdog; null when no timer is enabled. */
-    private volatile ScheduledFuture<?> watchdog;
+    /** Whether the periodic check runs (in {@link Watchdogs}) until termination. */
+    private final boolean watched;
     /** The close timeout left to bound another thread's read; cancelled on termination. */
     private volatile ScheduledFuture<?> closeDeadline;
     private final Runnable onTerminated;
-    /** Actions of {@link #whenTerminated}; each is removed by whoever runs it, so it runs once. */
-    private final java.util.Queue<Runnable> terminationActions = new ConcurrentLinkedQueue<>();
+    /**
+     * Actions of {@link #whenTerminated}; each is removed by whoever runs it, so it runs once.
+     * Created by the first whenTerminated (most sessions never subscribe to a topic); set once.
+     */
+    private volatile java.util.Queue<Runnable> terminationActions;
+    @SuppressWarnings("rawtypes")
+    private static final AtomicReferenceFieldUpdater<WebSocketSession, java.util.Queue> TERMINATION_ACTIONS =
+            AtomicReferenceFieldUpdater.newUpdater(WebSocketSession.class, java.util.Queue.class, "terminationActions");
     /** Counts traffic for metrics and the access log; set by the server before the session is used. */
     private SessionCounters counters = SessionCounters.NONE;
 
@@ -143,7 +151,6 @@ public final class WebSocketSession implements WebSocket, FrameReader.Callback {
         this.config = config;
         this.budget = new OutboundBudget(config.outboundBudget());
         this.onTerminated = onTerminated;
-        this.controlFrames = config.controlFrameLimit();
         this.reader = new FrameReader(this.input, isClient, config.maxMessageSize(), inflater,
                 config.inboundMemory().account(), this);
         if (config.maxStreamedMessageSize() > 0) {
@@ -168,9 +175,10 @@ public final class WebSocketSession implements WebSocket, FrameReader.Callback {
         }, connection.output(), new FrameWriter(connection.output(), isClient ? new SecureRandom() : null), deflater,
                 budget, config);
         this.input.beforeWaiting(out::flushHeldNow);
-        if (config.needsWatchdog()) {
+        watched = config.needsWatchdog();
+        if (watched) {
             nextPingAt = System.nanoTime() + config.pingInterval().toNanos();
-            watchdog = Timer.every(config.tick(), this::tick);
+            Watchdogs.add(config.tick(), this);
         }
     }
 
@@ -401,8 +409,13 @@ public final class WebSocketSession implements WebSocket, FrameReader.Callback {
 
     /** Runs {@code action} once when the transport is released, at once if it already was (topics leave). */
     public void whenTerminated(Runnable action) {
-        terminationActions.add(action);
-        if (terminated.get() && terminationActions.remove(action)) {
+        java.util.Queue<Runnable> actions = terminationActions;
+        if (actions == null) {
+            TERMINATION_ACTIONS.compareAndSet(this, null, new ConcurrentLinkedQueue<Runnable>());
+            actions = terminationActions;
+        }
+        actions.add(action);
+        if (terminated.get() && actions.remove(action)) {
             action.run();
         }
     }
@@ -620,9 +633,8 @@ public final class WebSocketSession implements WebSocket, FrameReader.Callback {
     /** Releases the transport once; any blocked read or write then fails. */
     public void terminate() {
         if (terminated.compareAndSet(false, true)) {
-            ScheduledFuture<?> w = watchdog;
-            if (w != null) {
-                w.cancel(false);
+            if (watched) {
+                Watchdogs.remove(config.tick(), this);
             }
             ScheduledFuture<?> d = closeDeadline;
             if (d != null) {
@@ -636,14 +648,16 @@ public final class WebSocketSession implements WebSocket, FrameReader.Callback {
                 inflater.release();
             }
             onTerminated.run();
-            for (Runnable action; (action = terminationActions.poll()) != null; ) {
+            java.util.Queue<Runnable> actions = terminationActions;
+            for (Runnable action; actions != null && (action = actions.poll()) != null; ) {
                 action.run();
             }
         }
     }
 
     /** The watchdog, on the shared timer thread: checks deadlines, never blocks. */
-    private void tick() {
+    @Override
+    public void tick() {
         if (terminated.get()) {
             return;
         }
@@ -718,7 +732,13 @@ public final class WebSocketSession implements WebSocket, FrameReader.Callback {
 
     /** Fails the session with 1008 when pings and pongs arrive faster than the configured rate. */
     private void checkControlFrameRate() {
-        if (controlFrames != null && !controlFrames.tryTake(System.nanoTime())) {
+        if (config.controlFrameRate() == 0) {
+            return;
+        }
+        if (controlFrames == null) {
+            controlFrames = config.controlFrameLimit(); // full now, as it would be by now had it started with the session
+        }
+        if (!controlFrames.tryTake(System.nanoTime())) {
             throw new ProtocolException(CloseStatus.POLICY_VIOLATION, "pings and pongs arrive faster than "
                     + config.controlFrameRate() + " per second");
         }
