@@ -7,6 +7,7 @@ module io.switchboard.launcher {
     requires org.apache.felix.framework;
     requires java.logging;
     requires java.management;
+    requires jdk.management;
     requires jdk.unsupported;
 
     uses org.osgi.framework.launch.FrameworkFactory;

@@ -103,6 +103,10 @@ public final class Launcher {
             return;
         }
         configureLogging(config.logLevel(), config.operations());
+        List<String> heap = HeapDefaults.apply();
+        if (!heap.isEmpty()) {
+            LOG.log(Level.DEBUG, "heap gives memory back: {0}", String.join(" ", heap));
+        }
         Launcher launcher = new Launcher(config);
         for (String signal : List.of("TERM", "INT")) {
             Signal.handle(new Signal(signal), s -> {
