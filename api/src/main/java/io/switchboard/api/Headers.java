@@ -1,7 +1,6 @@
 package io.switchboard.api;
 
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -21,20 +20,20 @@ import java.util.function.BiConsumer;
  */
 public final class Headers {
 
-    private static final Headers EMPTY = new Headers("", new int[0]);
+    private static final Headers EMPTY = new Headers("", 0);
 
     /**
-     * Every name (as written) and value, one after the other, in arrival order: kept as one
-     * string, so a session's upgrade request holds one object for its headers, not two strings,
-     * an entry and a map node per field.
+     * Every field line as {@code name:value\n}, in arrival order, in one string: a session's
+     * upgrade request holds one object for its headers, not two strings, an entry and a map node
+     * per field. Unambiguous: a name is a token (no {@code :}), and a value holds no line feed.
      */
     private final String text;
-    /** Where each name and each value ends in {@code text}: {@code ends[2i]} name i, {@code ends[2i + 1]} value i. */
-    private final int[] ends;
+    /** The number of field lines. */
+    private final int size;
 
-    private Headers(String text, int[] ends) {
+    private Headers(String text, int size) {
         this.text = text;
-        this.ends = ends;
+        this.size = size;
     }
 
     /** Returns the empty header list. */
@@ -67,29 +66,23 @@ public final class Headers {
         return new Builder();
     }
 
-    private int start(int boundary) {
-        return boundary == 0 ? 0 : ends[boundary - 1];
-    }
-
-    private String name(int field) {
-        return text.substring(start(2 * field), ends[2 * field]);
-    }
-
-    private String value(int field) {
-        return text.substring(ends[2 * field], ends[2 * field + 1]);
-    }
-
-    private boolean named(int field, String name) {
-        int from = start(2 * field);
-        return ends[2 * field] - from == name.length() && text.regionMatches(true, from, name, 0, name.length());
+    /** Where the value of the field line starting at {@code at} starts, if its name is {@code name}; else -1. */
+    private int valueOf(int at, String name) {
+        int n = name.length();
+        if (name.indexOf(':') >= 0 || name.indexOf('\n') >= 0) {
+            return -1; // not a field name: never present
+        }
+        return text.regionMatches(true, at, name, 0, n) && at + n < text.length() && text.charAt(at + n) == ':'
+                ? at + n + 1 : -1;
     }
 
     /** The first value of {@code name}, or empty if there is none. */
     public Optional<String> first(String name) {
         Objects.requireNonNull(name, "name");
-        for (int i = 0; i < size(); i++) {
-            if (named(i, name)) {
-                return Optional.of(value(i));
+        for (int at = 0; at < text.length(); at = text.indexOf('\n', at) + 1) {
+            int value = valueOf(at, name);
+            if (value >= 0) {
+                return Optional.of(text.substring(value, text.indexOf('\n', value)));
             }
         }
         return Optional.empty();
@@ -99,12 +92,13 @@ public final class Headers {
     public List<String> all(String name) {
         Objects.requireNonNull(name, "name");
         List<String> values = null;
-        for (int i = 0; i < size(); i++) {
-            if (named(i, name)) {
+        for (int at = 0; at < text.length(); at = text.indexOf('\n', at) + 1) {
+            int value = valueOf(at, name);
+            if (value >= 0) {
                 if (values == null) {
                     values = new ArrayList<>(2);
                 }
-                values.add(value(i));
+                values.add(text.substring(value, text.indexOf('\n', value)));
             }
         }
         return values == null ? List.of() : Collections.unmodifiableList(values);
@@ -113,8 +107,8 @@ public final class Headers {
     /** Whether a field line named {@code name} is present. */
     public boolean contains(String name) {
         Objects.requireNonNull(name, "name");
-        for (int i = 0; i < size(); i++) {
-            if (named(i, name)) {
+        for (int at = 0; at < text.length(); at = text.indexOf('\n', at) + 1) {
+            if (valueOf(at, name) >= 0) {
                 return true;
             }
         }
@@ -139,21 +133,22 @@ public final class Headers {
     /** The distinct names present, lower-cased. */
     public Set<String> names() {
         Set<String> names = new LinkedHashSet<>();
-        for (int i = 0; i < size(); i++) {
-            names.add(name(i).toLowerCase(Locale.ROOT));
-        }
+        forEach((name, value) -> names.add(name.toLowerCase(Locale.ROOT)));
         return Collections.unmodifiableSet(names);
     }
 
     /** The number of field lines. */
     public int size() {
-        return ends.length / 2;
+        return size;
     }
 
     /** Calls {@code action} with each field line's name (as written) and value, in order. */
     public void forEach(BiConsumer<String, String> action) {
-        for (int i = 0; i < size(); i++) {
-            action.accept(name(i), value(i));
+        for (int at = 0; at < text.length(); ) {
+            int colon = text.indexOf(':', at);
+            int end = text.indexOf('\n', colon);
+            action.accept(text.substring(at, colon), text.substring(colon + 1, end));
+            at = end + 1;
         }
     }
 
@@ -166,12 +161,12 @@ public final class Headers {
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof Headers other && other.text.equals(text) && Arrays.equals(other.ends, ends);
+        return o instanceof Headers other && other.text.equals(text);
     }
 
     @Override
     public int hashCode() {
-        return 31 * text.hashCode() + Arrays.hashCode(ends);
+        return text.hashCode();
     }
 
     @Override
@@ -237,13 +232,10 @@ public final class Headers {
                 return EMPTY;
             }
             StringBuilder text = new StringBuilder();
-            int[] ends = new int[2 * fields.size()];
-            int i = 0;
             for (Map.Entry<String, String> e : fields) {
-                ends[i++] = text.append(e.getKey()).length();
-                ends[i++] = text.append(e.getValue()).length();
+                text.append(e.getKey()).append(':').append(e.getValue()).append('\n');
             }
-            return new Headers(text.toString(), ends);
+            return new Headers(text.toString(), fields.size());
         }
     }
 }

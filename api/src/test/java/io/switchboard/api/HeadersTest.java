@@ -122,6 +122,19 @@ class HeadersTest {
     }
 
     @Test
+    void namesMatchWholeAndValuesMayHoldColons() {
+        Headers headers = Headers.of("Hostname", "a", "Host", "example.com:8080", "X", "");
+        assertEquals(Optional.of("example.com:8080"), headers.first("host"));
+        assertEquals(Optional.of("a"), headers.first("HOSTNAME"));
+        assertEquals(Optional.empty(), headers.first("Hos"));
+        assertEquals(Optional.empty(), headers.first("Host:example.com"));
+        assertEquals(Optional.of(""), headers.first("x"));
+        assertEquals(3, headers.size());
+        assertEquals(Headers.of("Hostname", "a", "Host", "example.com:8080", "X", ""), headers);
+        assertNotEquals(Headers.of("Hostname", "a", "Host", "example.com", "X", ":8080"), headers);
+    }
+
+    @Test
     void emptyHeadersAreShared() {
         assertSame(Headers.empty(), Headers.builder().build());
         assertEquals(0, Headers.empty().size());

@@ -2,6 +2,7 @@ package io.switchboard.websocket.internal;
 
 import io.switchboard.api.CloseStatus;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicLongFieldUpdater;
 
 /**
  * The server-wide budget for inbound message memory: the bytes of message assembly and
@@ -66,8 +67,11 @@ public final class InboundMemory {
      */
     public final class Account {
 
-        /** Bytes held; -1 once closed. */
-        private final AtomicLong held = new AtomicLong();
+        private static final AtomicLongFieldUpdater<Account> HELD =
+                AtomicLongFieldUpdater.newUpdater(Account.class, "held");
+
+        /** Bytes held; -1 once closed. A plain field with an updater: one object less per session. */
+        private volatile long held;
 
         private Account() {
         }
@@ -80,7 +84,7 @@ public final class InboundMemory {
          */
         public void charge(long delta) {
             while (true) {
-                long h = held.get();
+                long h = held;
                 if (h < 0) {
                     if (delta > 0) {
                         throw new ProtocolException(CloseStatus.TRY_AGAIN_LATER, "session closed");
@@ -93,7 +97,7 @@ public final class InboundMemory {
                     throw new ProtocolException(CloseStatus.TRY_AGAIN_LATER, "the server's inbound memory budget of "
                             + limit + " bytes cannot take " + counted + " more bytes (" + used() + " in use)");
                 }
-                if (held.compareAndSet(h, next)) {
+                if (HELD.compareAndSet(this, h, next)) {
                     if (counted < 0) {
                         used.addAndGet(counted);
                     }
@@ -107,12 +111,12 @@ public final class InboundMemory {
 
         /** The bytes this account holds now, counted or not. */
         public long held() {
-            return Math.max(0, held.get());
+            return Math.max(0, held);
         }
 
         /** Gives back everything this account holds; later charges fail. Idempotent. */
         public void close() {
-            long h = held.getAndSet(-1);
+            long h = HELD.getAndSet(this, -1);
             if (h > 0) {
                 used.addAndGet(-counted(h));
             }

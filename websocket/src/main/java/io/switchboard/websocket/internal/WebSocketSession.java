@@ -24,7 +24,6 @@ import java.util.Arrays;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReferenceFieldUpdater;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.locks.ReentrantLock;
@@ -49,7 +48,8 @@ import java.util.concurrent.locks.ReentrantLock;
  * {@link SessionWriter} under its locks ({@link ReentrantLock}s, so virtual threads never pin
  * while blocked in a write). Any thread may send and close.
  */
-public final class WebSocketSession implements WebSocket, FrameReader.Callback, Watchdogs.Watched {
+public final class WebSocketSession implements WebSocket, FrameReader.Callback, Watchdogs.Watched,
+        SessionWriter.Owner {
 
     private static final System.Logger LOG = System.getLogger(WebSocketSession.class.getName());
 
@@ -74,7 +74,18 @@ public final class WebSocketSession implements WebSocket, FrameReader.Callback, 
     private final ReentrantLock readLock = new ReentrantLock();
     /** The thread in read() now or last; frames it sends may wait for its next read (see SessionWriter). */
     private volatile Thread reading;
-    private final AtomicBoolean terminated = new AtomicBoolean();
+    /** Set once, by terminate(), when the transport is released. */
+    private volatile boolean terminated;
+    private static final java.lang.invoke.VarHandle TERMINATED;
+
+    static {
+        try {
+            TERMINATED = java.lang.invoke.MethodHandles.lookup()
+                    .findVarHandle(WebSocketSession.class, "terminated", boolean.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
     /** The most bytes read and discarded while waiting for the peer to end its stream after we failed it. */
     static final long LINGER_MAX_BYTES = 4L * 1024 * 1024;
     private final OutboundBudget budget;
@@ -156,23 +167,7 @@ public final class WebSocketSession implements WebSocket, FrameReader.Callback, 
         if (config.maxStreamedMessageSize() > 0) {
             reader.maxStreamedSize(config.maxStreamedMessageSize());
         }
-        this.out = new SessionWriter(new SessionWriter.Owner() {
-            @Override
-            public boolean closing() {
-                return closeSent || terminated.get();
-            }
-
-            @Override
-            public boolean mayHold() {
-                return Thread.currentThread() == reading && WebSocketSession.this.input.available() > 0;
-            }
-
-            @Override
-            public void writeFailed(IOException e) {
-                LOG.log(Level.DEBUG, "{0}: write failed: {1}", WebSocketSession.this, e.toString());
-                terminate();
-            }
-        }, connection.output(), new FrameWriter(connection.output(), isClient ? new SecureRandom() : null), deflater,
+        this.out = new SessionWriter(this, connection.output(), new FrameWriter(connection.output(), isClient ? new SecureRandom() : null), deflater,
                 budget, config);
         this.input.beforeWaiting(out::flushHeldNow);
         watched = config.needsWatchdog();
@@ -220,7 +215,7 @@ public final class WebSocketSession implements WebSocket, FrameReader.Callback, 
             if (parked) {
                 throw new IllegalStateException("a MessageHandler's session is read by the server, not by the handler");
             }
-            if (closeReceived || terminated.get()) {
+            if (closeReceived || terminated) {
                 return null;
             }
             T result = step.read();
@@ -243,7 +238,7 @@ public final class WebSocketSession implements WebSocket, FrameReader.Callback, 
                 answerPeerClose(); // it came inside a streamed message
                 return null;
             }
-            if (!terminated.get()) {
+            if (!terminated) {
                 LOG.log(Level.DEBUG, "{0}: connection lost: {1}", this, e.toString());
             }
             terminate();
@@ -273,6 +268,7 @@ public final class WebSocketSession implements WebSocket, FrameReader.Callback, 
                 } catch (SessionInput.IdleTimeout idle) {
                     input.release();
                     out.trim();
+                    reading = null; // the thread ends: don't keep it reachable
                     parked = true;
                     if (connection.whenReadable(resume)) {
                         return PARKED;
@@ -377,7 +373,7 @@ public final class WebSocketSession implements WebSocket, FrameReader.Callback, 
      * @return false if closed, over budget, or the write failed (the connection is then released)
      */
     boolean sendFrame(int opcode, byte[] payload, int offset, int length) {
-        if (closeSent || terminated.get()) {
+        if (closeSent || terminated) {
             return false;
         }
         if (WebSocketProtocol.isControl(opcode)) {
@@ -399,7 +395,7 @@ public final class WebSocketSession implements WebSocket, FrameReader.Callback, 
         }
         byte[] encoded = frame.encoded(deflater != null);
         int length = frame.length();
-        return !closeSent && !terminated.get() && reserve(length) && out.encoded(encoded, length);
+        return !closeSent && !terminated && reserve(length) && out.encoded(encoded, length);
     }
 
     /** The outbound budget in bytes: how much a topic may queue for this session. */
@@ -415,7 +411,7 @@ public final class WebSocketSession implements WebSocket, FrameReader.Callback, 
             actions = terminationActions;
         }
         actions.add(action);
-        if (terminated.get() && actions.remove(action)) {
+        if (terminated && actions.remove(action)) {
             action.run();
         }
     }
@@ -427,7 +423,7 @@ public final class WebSocketSession implements WebSocket, FrameReader.Callback, 
     private boolean reserve(int length) {
         try {
             switch (budget.take(length, !config.closeSlowPeer(), config.writeTimeout(),
-                    () -> closeSent || terminated.get())) {
+                    () -> closeSent || terminated)) {
                 case TAKEN:
                     return true;
                 case OVER:
@@ -453,7 +449,7 @@ public final class WebSocketSession implements WebSocket, FrameReader.Callback, 
         // The writer may be stuck on this very peer: don't queue behind it, drop if it is.
         if (out.tryLockFrame()) {
             try {
-                if (!closeSent && !terminated.get()) {
+                if (!closeSent && !terminated) {
                     sentStatus = CloseStatus.POLICY_VIOLATION; // before closeSent: closeStatus() reads them in this order
                     sentReason = "slow consumer";
                     closeSent = true;
@@ -491,7 +487,7 @@ public final class WebSocketSession implements WebSocket, FrameReader.Callback, 
     public void finish() {
         if (isOpen()) {
             close(CloseStatus.NORMAL, "");
-        } else if (!terminated.get()) {
+        } else if (!terminated) {
             if (closeSent) {
                 awaitPeerClose();
             } else {
@@ -514,7 +510,7 @@ public final class WebSocketSession implements WebSocket, FrameReader.Callback, 
             return false;
         }
         try {
-            if (closeSent || terminated.get()) {
+            if (closeSent || terminated) {
                 return false;
             }
             sentStatus = status == null ? CloseStatus.NO_STATUS_RECEIVED : status;
@@ -550,14 +546,14 @@ public final class WebSocketSession implements WebSocket, FrameReader.Callback, 
                 deadline.cancel(false); // the earlier deadline bounds it already
             } else {
                 closeDeadline = deadline;
-                if (terminated.get()) {
+                if (terminated) {
                     deadline.cancel(false);
                 }
             }
             return;
         }
         try {
-            while (!closeReceived && !terminated.get()) {
+            while (!closeReceived && !terminated) {
                 reader.readMessage(); // data after our close frame is discarded (§7.1.2)
             }
             finishClosedConnection();
@@ -585,7 +581,7 @@ public final class WebSocketSession implements WebSocket, FrameReader.Callback, 
 
     /** Drops the connection without a close frame (the output is unusable), recording why. */
     private void abort(CloseStatus status, String why) {
-        if (terminated.get()) {
+        if (terminated) {
             return;
         }
         incident(status, "dropping the connection: " + why);
@@ -632,7 +628,7 @@ public final class WebSocketSession implements WebSocket, FrameReader.Callback, 
 
     /** Releases the transport once; any blocked read or write then fails. */
     public void terminate() {
-        if (terminated.compareAndSet(false, true)) {
+        if (TERMINATED.compareAndSet(this, false, true)) {
             if (watched) {
                 Watchdogs.remove(config.tick(), this);
             }
@@ -655,10 +651,29 @@ public final class WebSocketSession implements WebSocket, FrameReader.Callback, 
         }
     }
 
+    /** For the writer: whether nothing more may be written (our close frame went out, or the transport is gone). */
+    @Override
+    public boolean closing() {
+        return closeSent || terminated;
+    }
+
+    /** For the writer: whether a frame sent now may wait for the reader's next read (more bytes are buffered). */
+    @Override
+    public boolean mayHold() {
+        return Thread.currentThread() == reading && input.available() > 0;
+    }
+
+    /** For the writer: a write failed, the transport is unusable. */
+    @Override
+    public void writeFailed(IOException e) {
+        LOG.log(Level.DEBUG, "{0}: write failed: {1}", this, e.toString());
+        terminate();
+    }
+
     /** The watchdog, on the shared timer thread: checks deadlines, never blocks. */
     @Override
     public void tick() {
-        if (terminated.get()) {
+        if (terminated) {
             return;
         }
         long now = System.nanoTime();
@@ -770,7 +785,7 @@ public final class WebSocketSession implements WebSocket, FrameReader.Callback, 
 
     @Override
     public boolean isOpen() {
-        return !closeSent && !closeReceived && !terminated.get();
+        return !closeSent && !closeReceived && !terminated;
     }
 
     @Override
@@ -840,7 +855,7 @@ public final class WebSocketSession implements WebSocket, FrameReader.Callback, 
 
     /** Whether the transport has been released. */
     public boolean isTerminated() {
-        return terminated.get();
+        return terminated;
     }
 
     /** Cuts {@code message} to what fits a close frame's reason, on a character boundary. */
