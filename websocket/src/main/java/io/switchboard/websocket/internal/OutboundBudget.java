@@ -44,10 +44,13 @@ final class OutboundBudget {
     Take take(int length, boolean wait, Duration timeout, BooleanSupplier closed) throws InterruptedException {
         lock.lock();
         try {
-            long deadline = System.nanoTime() + timeout.toNanos();
+            long deadline = 0;
             while (queued > 0 && queued - writing + length > limit) {
                 if (!wait) {
                     return Take.OVER;
+                }
+                if (deadline == 0) {
+                    deadline = System.nanoTime() + timeout.toNanos(); // only a send that waits reads the clock
                 }
                 long left = timeout.isZero() ? Long.MAX_VALUE : deadline - System.nanoTime();
                 if (left <= 0) {

@@ -49,7 +49,7 @@ public final class SessionInput extends InputStream {
     /** The value of delivered when the boundary was marked; -1 when not marked. */
     private long markedAt = -1;
     private Duration idleThreshold = Duration.ZERO;
-    /** System.nanoTime() of the last bytes delivered (or of creation). */
+    /** System.nanoTime() of the last bytes read from the connection (or of creation). */
     private volatile long lastActivity = System.nanoTime();
     private SessionCounters counters = SessionCounters.NONE;
     /** Runs before every read from the source (one that may wait for the peer): held frames leave. */
@@ -81,7 +81,7 @@ public final class SessionInput extends InputStream {
         this.beforeWaiting = action;
     }
 
-    /** System.nanoTime() of the last bytes delivered. */
+    /** System.nanoTime() of the last bytes read from the connection. */
     long lastActivity() {
         return lastActivity;
     }
@@ -168,7 +168,6 @@ public final class SessionInput extends InputStream {
 
     private void delivered(int n) {
         delivered += n;
-        lastActivity = System.nanoTime();
         counters.read(n);
     }
 
@@ -188,6 +187,14 @@ public final class SessionInput extends InputStream {
 
     /** Reads from the source, with the idle threshold as its time limit at a marked boundary. */
     private int timed(byte[] b, int off, int len) throws IOException {
+        int n = timedRead(b, off, len);
+        if (n > 0) {
+            lastActivity = System.nanoTime(); // once per read from the connection, not per frame field
+        }
+        return n;
+    }
+
+    private int timedRead(byte[] b, int off, int len) throws IOException {
         beforeWaiting.run();
         if (markedAt < 0 || markedAt != delivered) {
             return source.read(b, off, len);

@@ -59,8 +59,11 @@ final class SessionWriter implements HeldFrames.Writer {
     private final ConcurrentLinkedQueue<byte[]> pendingPongs = new ConcurrentLinkedQueue<>();
     /** Pongs added minus pongs taken; the reader starts a writer when it goes from 0 to 1. */
     private final AtomicInteger pendingPongCount = new AtomicInteger();
-    /** System.nanoTime() by which the write in progress must end; 0 when no write is in progress. */
-    private volatile long writeDeadline;
+    /**
+     * Counts the writes started and ended: odd while one is in progress, which the session's
+     * watchdog times (no clock read per frame). Changed only under the frame lock.
+     */
+    private volatile long writes;
     /** Whether this writer is on {@link HeldFrames}' list. */
     private volatile boolean listed;
     /** Counts the frames written; set before the session is used. */
@@ -81,9 +84,10 @@ final class SessionWriter implements HeldFrames.Writer {
         this.counters = counters;
     }
 
-    /** When the write in progress must end (System.nanoTime()), or 0 when none is in progress. */
-    long writeDeadline() {
-        return writeDeadline;
+    /** A number naming the write in progress, the same while it lasts; 0 when none is in progress. */
+    long writeInProgress() {
+        long w = writes;
+        return (w & 1) != 0 ? w : 0;
     }
 
     /**
@@ -170,7 +174,7 @@ final class SessionWriter implements HeldFrames.Writer {
             owner.writeFailed(e);
             return false;
         } finally {
-            writeDeadline = 0;
+            endWrite();
             frameLock.unlock();
             messageLock.unlock();
             budget.release(length, writing);
@@ -224,7 +228,7 @@ final class SessionWriter implements HeldFrames.Writer {
         } catch (IOException e) {
             owner.writeFailed(e);
         } finally {
-            writeDeadline = 0;
+            endWrite();
             frameLock.unlock();
         }
     }
@@ -283,7 +287,7 @@ final class SessionWriter implements HeldFrames.Writer {
         } catch (IOException e) {
             owner.writeFailed(e);
         } finally {
-            writeDeadline = 0;
+            endWrite();
         }
     }
 
@@ -327,7 +331,7 @@ final class SessionWriter implements HeldFrames.Writer {
             writePendingPongs();
             frames.writeClose(code, reason);
         } finally {
-            writeDeadline = 0;
+            endWrite();
         }
     }
 
@@ -347,7 +351,7 @@ final class SessionWriter implements HeldFrames.Writer {
             owner.writeFailed(e);
             return false;
         } finally {
-            writeDeadline = 0;
+            endWrite();
         }
     }
 
@@ -359,9 +363,17 @@ final class SessionWriter implements HeldFrames.Writer {
         }
     }
 
+    /** A write starts (the caller holds the frame lock): the watchdog may time it. */
     private void armWriteDeadline() {
-        if (!writeTimeout.isZero()) {
-            writeDeadline = System.nanoTime() + writeTimeout.toNanos();
+        if (!writeTimeout.isZero() && (writes & 1) == 0) {
+            writes++;
+        }
+    }
+
+    /** The write ended (the caller holds the frame lock). */
+    private void endWrite() {
+        if ((writes & 1) != 0) {
+            writes++;
         }
     }
 }

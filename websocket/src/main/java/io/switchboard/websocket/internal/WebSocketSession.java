@@ -114,6 +114,9 @@ public final class WebSocketSession implements WebSocket, FrameReader.Callback, 
     private volatile int unansweredPings;
     /** System.nanoTime() when the session started; no heartbeat ping was sent before. */
     private final long openedAt = System.nanoTime();
+    /** The write in progress at the watchdog's last look (0: none), and since when it saw it. Timer thread only. */
+    private long watchedWrite;
+    private long watchedSince;
     /** System.nanoTime() of the last heartbeat ping we sent, which it carries as its payload. */
     private volatile long pingSentAt;
     /** The last measured ping → pong time in nanoseconds; -1 before the first pong. */
@@ -677,8 +680,11 @@ public final class WebSocketSession implements WebSocket, FrameReader.Callback, 
             return;
         }
         long now = System.nanoTime();
-        long wd = out.writeDeadline();
-        if (wd != 0 && now - wd > 0) {
+        long write = out.writeInProgress();
+        if (write != watchedWrite) {
+            watchedWrite = write;
+            watchedSince = now;
+        } else if (write != 0 && now - watchedSince > config.writeTimeout().toNanos()) {
             abort(CloseStatus.GOING_AWAY, "write timeout: a write blocked for more than "
                     + config.writeTimeout().toMillis() + " ms");
             return;
