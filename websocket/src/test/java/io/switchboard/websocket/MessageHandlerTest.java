@@ -45,24 +45,25 @@ class MessageHandlerTest {
     private final List<String> events = new CopyOnWriteArrayList<>();
     private final BlockingQueue<WebSocket> opened = new LinkedBlockingQueue<>();
     private final CompletableFuture<String> closed = new CompletableFuture<>();
-    private final AtomicInteger inCallback = new AtomicInteger();
+    /** Callbacks running now, per session: more than one is an overlap (sessions may run side by side). */
+    private final java.util.Map<WebSocket, AtomicInteger> inCallback = new java.util.concurrent.ConcurrentHashMap<>();
 
     /** An echo recording its callbacks; "throw" makes onMessage throw. */
     private final class Recorder implements MessageHandler {
         @Override
         public void onOpen(WebSocket ws) {
-            enter();
+            enter(ws);
             try {
                 events.add("open");
                 opened.add(ws);
             } finally {
-                leave();
+                leave(ws);
             }
         }
 
         @Override
         public void onMessage(WebSocket ws, Message msg) {
-            enter();
+            enter(ws);
             try {
                 String text = msg instanceof Message.Text t ? t.text() : "binary:" + ((Message.Binary) msg).bytes().length;
                 events.add("msg:" + text);
@@ -71,30 +72,30 @@ class MessageHandlerTest {
                 }
                 ws.send(msg);
             } finally {
-                leave();
+                leave(ws);
             }
         }
 
         @Override
         public void onClose(WebSocket ws, CloseStatus status, String reason) {
-            enter();
+            enter(ws);
             try {
                 assertFalse(ws.isOpen());
                 events.add("close:" + status.code() + ":" + reason);
                 closed.complete(status.code() + ":" + reason);
             } finally {
-                leave();
+                leave(ws);
             }
         }
 
-        private void enter() {
-            if (inCallback.incrementAndGet() != 1) {
+        private void enter(WebSocket ws) {
+            if (inCallback.computeIfAbsent(ws, k -> new AtomicInteger()).incrementAndGet() != 1) {
                 events.add("overlap");
             }
         }
 
-        private void leave() {
-            inCallback.decrementAndGet();
+        private void leave(WebSocket ws) {
+            inCallback.get(ws).decrementAndGet();
         }
     }
 
@@ -302,6 +303,101 @@ class MessageHandlerTest {
             assertTrue(log.lines().stream().anyMatch(l -> l.startsWith("handler for /cb failed")), log.lines()::toString);
         }
         awaitGone();
+    }
+
+    @Test
+    void aTopicReachesParkedSubscribers() throws Exception {
+        start(WebSocketOptions.builder());
+        RawPeer[] peers = {RawPeer.upgrade(port, "/cb"), RawPeer.upgrade(port, "/cb")};
+        try {
+            for (int i = 0; i < peers.length; i++) {
+                assertTrue(server.topics().subscribe("parked-" + port, opened.poll(20, TimeUnit.SECONDS)));
+            }
+            assertTrue(Await.until(WAIT, () -> server.sessionCount() == 2 && server.activeConnections() == 0));
+            assertEquals(2, server.topics().publish("parked-" + port, "to all"));
+            for (RawPeer peer : peers) {
+                assertEquals("to all", peer.readFrame().text());
+            }
+        } finally {
+            for (RawPeer peer : peers) {
+                peer.close();
+            }
+        }
+        awaitGoneAll();
+    }
+
+    @Test
+    void aThrowingOnOpenClosesWith1011() throws Exception {
+        server = new WebSocketServer(WebSocketOptions.builder().idleThreshold(Duration.ofMillis(50)).build());
+        server.webSocket("/open-throws", new MessageHandler() {
+            @Override
+            public void onOpen(WebSocket ws) {
+                throw new IllegalStateException("onOpen failed on purpose");
+            }
+
+            @Override
+            public void onMessage(WebSocket ws, Message msg) {
+                events.add("unexpected message");
+            }
+
+            @Override
+            public void onClose(WebSocket ws, CloseStatus status, String reason) {
+                closed.complete(status.code() + ":" + reason);
+            }
+        });
+        port = server.start("127.0.0.1", 0);
+        try (LogCapture log = LogCapture.of(io.switchboard.websocket.internal.MessageLoop.class);
+                RawPeer peer = RawPeer.upgrade(port, "/open-throws")) {
+            RawPeer.Frame frame = peer.readFrame();
+            assertEquals(1011, frame.closeCode(), frame.toString());
+            peer.sendClose(1011, "");
+            peer.expectEnd();
+            assertEquals("1011:", closed.get(20, TimeUnit.SECONDS));
+        }
+        assertFalse(events.contains("unexpected message"));
+    }
+
+    @Test
+    void parkedSessionsEndingEveryWayLeaveNoDescriptorBehind() throws Exception {
+        Path fds = Path.of("/proc/self/fd");
+        org.junit.jupiter.api.Assumptions.assumeTrue(Files.isDirectory(fds), "needs /proc/self/fd");
+        start(WebSocketOptions.builder());
+        RawPeer warm = RawPeer.upgrade(port, "/cb"); // the selector and its thread exist from here on
+        awaitParked();
+        long before = openDescriptors(fds);
+        RawPeer[] peers = new RawPeer[12];
+        for (int i = 0; i < peers.length; i++) {
+            peers[i] = RawPeer.upgrade(port, "/cb");
+        }
+        assertTrue(Await.until(WAIT, () -> server.sessionCount() == 13 && server.activeConnections() == 0));
+        for (int i = 0; i < peers.length; i++) {
+            switch (i % 3) {
+                case 0 -> peers[i].close(); // FIN
+                case 1 -> peers[i].reset(); // RST
+                default -> {
+                    peers[i].sendClose(1000, "");
+                    peers[i].expectCloseThenEnd(1000);
+                    peers[i].close();
+                }
+            }
+        }
+        assertTrue(Await.until(WAIT, () -> server.sessionCount() == 1 && server.openConnections() == 1));
+        assertTrue(Await.until(WAIT, () -> openDescriptors(fds) <= before),
+                () -> "descriptors: " + before + " before, " + openDescriptors(fds) + " after");
+        warm.close();
+    }
+
+    private static long openDescriptors(Path fds) {
+        try (var list = Files.list(fds)) {
+            return list.count();
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    private void awaitGoneAll() {
+        assertTrue(Await.until(WAIT, () -> server.sessionCount() == 0 && server.openConnections() == 0
+                && server.activeConnections() == 0), () -> "sessions left: " + server.sessionCount());
     }
 
     @Test
