@@ -49,6 +49,8 @@ public final class SessionInput extends InputStream {
     /** The value of delivered when the boundary was marked; -1 when not marked. */
     private long markedAt = -1;
     private Duration idleThreshold = Duration.ZERO;
+    /** The longest wait at a boundary right after a control frame (see remarkAfter). */
+    static final Duration AFTER_CONTROL = Duration.ofMillis(10);
     /** System.nanoTime() of the last bytes read from the connection (or of creation). */
     private volatile long lastActivity = System.nanoTime();
     private SessionCounters counters = SessionCounters.NONE;
@@ -106,10 +108,16 @@ public final class SessionInput extends InputStream {
     /**
      * Marks the boundary again if exactly {@code frameLength} bytes (one control frame) were
      * delivered since the mark: a control frame between messages keeps the session at a boundary.
+     * The wait that follows is at most {@link #AFTER_CONTROL}: a parked session woken by a pong
+     * (every heartbeat) or a keep-alive ping parks again at once instead of holding a thread for
+     * the whole threshold; with many idle sessions that is most of their wake-ups.
      */
     void remarkAfter(int frameLength) {
         if (markedAt >= 0 && delivered - markedAt == frameLength) {
             markedAt = delivered;
+            if (idleThreshold.compareTo(AFTER_CONTROL) > 0) {
+                idleThreshold = AFTER_CONTROL;
+            }
         }
     }
 
