@@ -398,6 +398,24 @@ class MessageHandlerTest {
     private void awaitGoneAll() {
         assertTrue(Await.until(WAIT, () -> server.sessionCount() == 0 && server.openConnections() == 0
                 && server.activeConnections() == 0), () -> "sessions left: " + server.sessionCount());
+    void aSessionQuietAfterABurstParksAfterItsNextFrame() throws Exception {
+        start(WebSocketOptions.builder());
+        try (RawPeer peer = RawPeer.upgrade(port, "/cb")) {
+            // Round trips back to back: the waits at the boundary are short, so they go untimed
+            // (no timer per wait) and the session keeps its thread while it stays quiet ...
+            for (int i = 0; i < 200; i++) {
+                expectEcho(peer, "b" + i);
+            }
+            // ... until its next frame after a pause, here a ping (else the heartbeat's pong):
+            // the wait after a long one is timed again, and the session parks. (The pause is a
+            // bounded wait for parking that, in a burst, does not happen.)
+            Await.until(Duration.ofMillis(200), () -> server.activeConnections() == 0);
+            peer.sendFrame(true, RawPeer.PING, RawPeer.utf8("wake"));
+            assertEquals("wake", peer.readFrame().text());
+            awaitParked();
+            expectEcho(peer, "after");
+            awaitParked();
+        }
     }
 
     @Test
