@@ -398,6 +398,9 @@ class MessageHandlerTest {
     private void awaitGoneAll() {
         assertTrue(Await.until(WAIT, () -> server.sessionCount() == 0 && server.openConnections() == 0
                 && server.activeConnections() == 0), () -> "sessions left: " + server.sessionCount());
+    }
+
+    @Test
     void aSessionQuietAfterABurstParksAfterItsNextFrame() throws Exception {
         start(WebSocketOptions.builder());
         try (RawPeer peer = RawPeer.upgrade(port, "/cb")) {
