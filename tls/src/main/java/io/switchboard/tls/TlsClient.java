@@ -7,6 +7,7 @@ import io.switchboard.api.spi.Transport;
 import io.switchboard.api.spi.Tunnel;
 import io.switchboard.tls.internal.Certificates;
 import io.switchboard.tls.internal.KeyMaterial;
+import io.switchboard.tls.internal.PlainTransports;
 import io.switchboard.tls.internal.TlsConnector;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -34,9 +35,12 @@ import javax.net.ssl.X509TrustManager;
  * names. Both checks can be switched off separately, for tests and private networks. A client
  * certificate for mutual TLS comes from PEM, as file or bytes, its key optionally encrypted.
  *
- * <p>{@link #connect} does the TCP connect and the TLS handshake on the calling thread, the
- * handshake bounded by the {@linkplain Builder#handshakeTimeout handshake timeout}. The
- * WebSocket client reports a failed handshake by its reason (untrusted chain, host-name
+ * <p>TLS is a layer over a plain {@link Transport}: by default the first one {@code ServiceLoader}
+ * finds (the {@code io.switchboard.transport} module: TCP, and Unix-domain sockets), or the one
+ * given to {@link #over(Transport)}. {@link #connect} does that transport's connect and the TLS
+ * handshake (an {@link javax.net.ssl.SSLEngine} over the connection's streams) on the calling
+ * thread, the handshake bounded by the {@linkplain Builder#handshakeTimeout handshake timeout}.
+ * The WebSocket client reports a failed handshake by its reason (untrusted chain, host-name
  * mismatch, refused client certificate). This transport only connects: {@link #listen} throws.
  * Immutable and thread-safe.
  */
@@ -48,9 +52,12 @@ public final class TlsClient implements Transport {
     public static final Duration DEFAULT_HANDSHAKE_TIMEOUT = TlsServer.DEFAULT_HANDSHAKE_TIMEOUT;
 
     private final TlsConnector connector;
+    /** The plain transport TLS runs over; null: the one ServiceLoader finds. */
+    private final Transport plain;
 
-    private TlsClient(TlsConnector connector) {
+    private TlsClient(TlsConnector connector, Transport plain) {
         this.connector = connector;
+        this.plain = plain;
     }
 
     /** A client with every default: the JDK's trust store, all verification on, no client certificate. */
@@ -64,29 +71,52 @@ public final class TlsClient implements Transport {
     }
 
     /**
+     * This client's trust, certificate and settings over {@code plain}, e.g. a transport of one's
+     * own, or inside a framework the TCP transport service.
+     *
+     * @throws IllegalArgumentException if {@code plain} is itself secure
+     */
+    public TlsClient over(Transport plain) {
+        PlainTransports.requirePlain(Objects.requireNonNull(plain, "plain"));
+        return new TlsClient(connector, plain);
+    }
+
+    /**
      * Connects to {@code address} within {@code timeout} and completes the TLS handshake, with
-     * the server's name taken from {@link java.net.InetSocketAddress#getHostString()}.
+     * the server's name taken from {@link java.net.InetSocketAddress#getHostString()}. A {@link
+     * java.net.UnixDomainSocketAddress} names no server: with host-name verification on, connect
+     * to it with {@link #connect(SocketAddress, InetSocketAddress, Tunnel, Duration)} and a
+     * tunnel that does nothing, naming the server as {@code target} (the WebSocket client does so
+     * for {@code wss://} over a Unix-domain socket).
      *
      * @throws javax.net.ssl.SSLException if the handshake fails
      * @throws java.net.SocketTimeoutException if the connect or the handshake timed out
+     * @throws IllegalStateException if no plain transport was given and none is found
      */
     @Override
     public Connection connect(SocketAddress address, Duration timeout) throws IOException {
-        return connector.connect(address, timeout);
+        return connector.connect(plain(), address, timeout);
     }
 
     /**
      * Connects to {@code proxy}, opens {@code tunnel} to {@code target} through it, and
      * completes the TLS handshake with {@code target} over the tunnel: SNI, the certificate
-     * check and the host-name check are for the target, as for a direct connection.
+     * check and the host-name check are for the target, as for a direct connection. {@code
+     * proxy} may be a Unix-domain socket address that leads to {@code target}, with a tunnel
+     * that does nothing.
      *
      * @throws javax.net.ssl.SSLException if the handshake fails
      * @throws java.net.SocketTimeoutException if the connect or the handshake timed out
+     * @throws IllegalStateException if no plain transport was given and none is found
      */
     @Override
     public Connection connect(SocketAddress proxy, InetSocketAddress target, Tunnel tunnel, Duration timeout)
             throws IOException {
-        return connector.connect(proxy, target, tunnel, timeout);
+        return connector.connect(plain(), proxy, target, tunnel, timeout);
+    }
+
+    private Transport plain() {
+        return PlainTransports.orFound(plain);
     }
 
     /** Always throws: a client transport does not listen; use {@link TlsServer}. */
@@ -103,7 +133,7 @@ public final class TlsClient implements Transport {
 
     @Override
     public String toString() {
-        return "TlsClient";
+        return plain == null ? "TlsClient" : "TlsClient over " + plain;
     }
 
     /** Configures a {@link TlsClient}; not thread-safe, {@link #build()} may be called repeatedly. */
@@ -243,7 +273,7 @@ public final class TlsClient implements Transport {
                         "client key PEM", clientKeyPassword);
             }
             return new TlsClient(new TlsConnector(new TlsConnector.Config(trust, verifyCertificates && verifyHostName,
-                    clientKey, protocols, cipherSuites, handshakeTimeout)));
+                    clientKey, protocols, cipherSuites, handshakeTimeout)), null);
         }
     }
 }

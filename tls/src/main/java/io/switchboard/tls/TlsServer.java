@@ -4,11 +4,10 @@ import io.switchboard.api.spi.Connection;
 import io.switchboard.api.spi.ConnectionHandler;
 import io.switchboard.api.spi.Listener;
 import io.switchboard.api.spi.Transport;
+import io.switchboard.tls.internal.PlainTransports;
+import io.switchboard.tls.internal.SecuringHandler;
 import io.switchboard.tls.internal.ServerContext;
-import io.switchboard.tls.internal.TlsListener;
 import java.io.IOException;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.SocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -35,10 +34,19 @@ import java.util.Objects;
  * fail to load then (e.g. a key not yet replaced) are logged once and the previous certificate
  * stays in use. {@link #reload()} loads them at once and reports errors.
  *
- * <p><b>Threading.</b> Each accepted connection gets a virtual thread of its own, which does the
- * TLS handshake, bounded by the {@linkplain Builder#handshakeTimeout handshake timeout}, and
- * then serves the connection; the accept loop never waits for a client. This transport only
- * listens: {@link #connect} throws. Thread-safe.
+ * <p><b>A layer over a plain transport.</b> TLS runs over the connections of a plain {@link
+ * Transport}: by default the first one {@code ServiceLoader} finds (the {@code
+ * io.switchboard.transport} module: TCP, and Unix-domain sockets for a {@link
+ * java.net.UnixDomainSocketAddress}), or the one given to {@link #over(Transport)}. It listens
+ * and accepts as it always does, so whatever that transport does for plain connections it does
+ * for TLS ones too; TLS itself is an {@link javax.net.ssl.SSLEngine} over each accepted
+ * connection's streams.
+ *
+ * <p><b>Threading.</b> The plain transport's accept loop starts a virtual thread per accepted
+ * connection; on that thread, never on the accept loop, the TLS handshake runs, bounded in total
+ * by the {@linkplain Builder#handshakeTimeout handshake timeout} (the connection is closed when
+ * it passes, so a client that sends nothing, or drips bytes, holds it no longer), and then the
+ * connection is served. This transport only listens: {@link #connect} throws. Thread-safe.
  */
 public final class TlsServer implements Transport {
 
@@ -46,13 +54,13 @@ public final class TlsServer implements Transport {
     public static final List<String> DEFAULT_PROTOCOLS = List.of("TLSv1.3", "TLSv1.2");
     /** How long a TLS handshake may take in total by default. */
     public static final Duration DEFAULT_HANDSHAKE_TIMEOUT = Duration.ofSeconds(10);
-    /** Pending connections the kernel queues before {@code accept}; sized for bursts. */
-    static final int BACKLOG = 1024;
-
     private final ServerContext context;
+    /** The plain transport TLS runs over; null: the one ServiceLoader finds. */
+    private final Transport plain;
 
-    private TlsServer(ServerContext context) {
+    private TlsServer(ServerContext context, Transport plain) {
         this.context = context;
+        this.plain = plain;
     }
 
     /**
@@ -82,24 +90,33 @@ public final class TlsServer implements Transport {
     }
 
     /**
-     * Binds {@code address} and accepts TLS connections; each is handed to {@code handler} on
-     * its own virtual thread once its handshake has completed.
+     * This server's certificate and settings over {@code plain}: e.g. a transport of one's own, or
+     * inside a framework the TCP transport service. The two share the certificate state: a
+     * reload of either is seen by both.
+     *
+     * @throws IllegalArgumentException if {@code plain} is itself secure
+     */
+    public TlsServer over(Transport plain) {
+        PlainTransports.requirePlain(Objects.requireNonNull(plain, "plain"));
+        return new TlsServer(context, plain);
+    }
+
+    /**
+     * Binds {@code address} with the plain transport (an {@link java.net.InetSocketAddress} for
+     * TCP, a {@link java.net.UnixDomainSocketAddress} for a Unix-domain socket) and accepts TLS
+     * connections; each is handed to {@code handler} on its own virtual thread once its
+     * handshake has completed.
+     *
+     * @throws IllegalStateException if no plain transport was given and none is found
      */
     @Override
     public Listener listen(SocketAddress address, ConnectionHandler handler) throws IOException {
-        if (!(address instanceof InetSocketAddress)) {
-            throw new IllegalArgumentException("TLS needs an InetSocketAddress, got " + address);
-        }
         Objects.requireNonNull(handler, "handler");
-        ServerSocket server = new ServerSocket();
-        try {
-            server.setReuseAddress(true);
-            server.bind(address, BACKLOG);
-        } catch (IOException e) {
-            server.close();
-            throw e;
-        }
-        return new TlsListener(server, handler, context);
+        return plain().listen(address, new SecuringHandler(handler, context));
+    }
+
+    private Transport plain() {
+        return PlainTransports.orFound(plain);
     }
 
     /** Always throws: a server transport does not connect; use {@link TlsClient}. */
@@ -116,7 +133,7 @@ public final class TlsServer implements Transport {
 
     @Override
     public String toString() {
-        return "TlsServer";
+        return plain == null ? "TlsServer" : "TlsServer over " + plain;
     }
 
     /** Configures a {@link TlsServer}; not thread-safe, {@link #build()} may be called repeatedly. */
@@ -195,7 +212,7 @@ public final class TlsServer implements Transport {
         public TlsServer build() {
             return new TlsServer(new ServerContext(new ServerContext.Config(certificateChain, privateKey, keyPassword,
                     clientCa, clientAuth == ClientAuth.NEED, clientAuth == ClientAuth.WANT, protocols, cipherSuites,
-                    handshakeTimeout)));
+                    handshakeTimeout)), null);
         }
     }
 }

@@ -105,4 +105,41 @@ class TlsConnectionTest {
             }
         }
     }
+
+    /**
+     * TLS 1.3 servers send session tickets after the handshake; one that reaches the client in
+     * the same read as the first data must not leave that data waiting behind it.
+     */
+    @Test
+    void dataThatArrivesTogetherWithASessionTicketIsReadAtOnce() throws Exception {
+        CountDownLatch written = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        try (Listener listener = server.listen(new InetSocketAddress("127.0.0.1", 0), c -> {
+            try {
+                c.output().write(42);
+                written.countDown();
+                release.await(60, TimeUnit.SECONDS);
+            } catch (IOException e) {
+                // client gone
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        })) {
+            Connection c = client.connect(new InetSocketAddress("localhost", listener.port()), Duration.ofSeconds(5));
+            try {
+                assertTrue(written.await(10, TimeUnit.SECONDS));
+                CompletableFuture<Integer> read = CompletableFuture.supplyAsync(() -> {
+                    try {
+                        return c.input().read();
+                    } catch (IOException e) {
+                        throw new java.io.UncheckedIOException(e);
+                    }
+                }, r -> Thread.ofVirtual().start(r));
+                assertEquals(42, read.get(10, TimeUnit.SECONDS));
+            } finally {
+                release.countDown();
+                c.close();
+            }
+        }
+    }
 }

@@ -45,7 +45,15 @@ final class ConnectionOpener {
     /** A connection to the server: directly, over the Unix socket, or through the proxy chosen. */
     Connection open() throws NotConnected {
         if (options.unixSocket().isPresent()) {
-            return openDirect(UnixDomainSocketAddress.of(options.unixSocket().get()));
+            UnixDomainSocketAddress unix = UnixDomainSocketAddress.of(options.unixSocket().get());
+            if (transport.isSecure()) {
+                // The socket leads straight to the server: no tunnel to open, and TLS names the
+                // URL's host (SNI, host-name verification), which the socket's path cannot.
+                InetSocketAddress server = InetSocketAddress.createUnresolved(parsed.host(), parsed.port());
+                return openDirect(unix, () -> transport.connect(unix, server, connection -> { },
+                        options.connectTimeout()));
+            }
+            return openDirect(unix);
         }
         URI selectorUri = ProxyChoice.selectorUri(parsed.secure(), parsed.host(), parsed.port());
         ProxySelector selector = proxies != null ? proxies : ProxySelector.getDefault();
@@ -66,8 +74,18 @@ final class ConnectionOpener {
     }
 
     private Connection openDirect(SocketAddress address) throws NotConnected {
+        return openDirect(address, () -> transport.connect(address, options.connectTimeout()));
+    }
+
+    /** How a direct connection is made. */
+    @FunctionalInterface
+    private interface Connect {
+        Connection connect() throws IOException;
+    }
+
+    private Connection openDirect(SocketAddress address, Connect connect) throws NotConnected {
         try {
-            return transport.connect(address, options.connectTimeout());
+            return connect.connect();
         } catch (ConnectException e) {
             throw new NotConnected(Outcome.REFUSED, "connection refused by " + address + ": " + e.getMessage());
         } catch (SocketTimeoutException e) {
@@ -76,6 +94,8 @@ final class ConnectionOpener {
             throw new NotConnected(ConnectResult.tlsFailed(e, address.toString()));
         } catch (IOException e) {
             throw new NotConnected(Outcome.IO_ERROR, "cannot connect to " + address + ": " + e);
+        } catch (UnsupportedOperationException e) {
+            throw new NotConnected(Outcome.IO_ERROR, e.getMessage());
         }
     }
 

@@ -1,19 +1,20 @@
 package io.switchboard.tls.internal;
 
+import io.switchboard.api.spi.Connection;
 import java.io.IOException;
-import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.time.Duration;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import javax.net.ssl.SSLSocket;
 
 /**
- * Runs a TLS handshake on the calling thread, bounded in total by a deadline: each read waits
- * at most the timeout, and one shared scheduler thread closes the socket when the whole
- * handshake outlives it (so a peer dripping bytes cannot hold a connection). Thread-safe.
+ * Bounds in total the time a connection may spend before it is handed on (a TLS handshake, the
+ * discarding of a failed one): one shared scheduler thread closes the plain connection when the
+ * deadline passes, which ends any blocked read or write on it, whatever the transport (TCP,
+ * Unix-domain sockets, which have no read timeout). A peer that sends nothing, or drips bytes,
+ * holds a connection no longer than the timeout. Thread-safe.
  */
 final class Handshakes {
 
@@ -33,44 +34,52 @@ final class Handshakes {
         }
     }
 
+    /** Something done on a connection under a deadline. */
+    @FunctionalInterface
+    interface Step {
+        void run() throws IOException;
+    }
+
     private Handshakes() {
     }
 
+    /** Completes the handshake of {@code connection} within {@code timeout}. */
+    static void complete(SecureConnection connection, Duration timeout) throws IOException {
+        within(connection.plain(), timeout, connection::handshake);
+    }
+
     /**
-     * Completes the handshake of {@code socket}, layered over {@code tcp}, within {@code
-     * timeout}, then clears the read timeout.
+     * Runs {@code step} on the calling thread; if it has not ended within {@code timeout}, closes
+     * {@code plain}, which makes it fail.
      *
-     * @throws SocketTimeoutException if the handshake did not finish in time
-     * @throws IOException if it failed, e.g. {@link javax.net.ssl.SSLHandshakeException}
+     * @throws SocketTimeoutException if the deadline passed (the connection is then closed)
+     * @throws IOException as the step failed
      */
-    static void complete(SSLSocket socket, Socket tcp, Duration timeout) throws IOException {
+    static void within(Connection plain, Duration timeout, Step step) throws IOException {
         AtomicBoolean expired = new AtomicBoolean();
         ScheduledFuture<?> deadline = Scheduler.INSTANCE.schedule(() -> {
             expired.set(true);
-            try {
-                tcp.close();
-            } catch (IOException ignored) {
-                // Closing is all the deadline can do.
-            }
+            plain.close();
         }, timeout.toNanos(), TimeUnit.NANOSECONDS);
         try {
-            socket.setSoTimeout(Math.toIntExact(Math.max(1, Math.min(timeout.toMillis(), Integer.MAX_VALUE))));
-            socket.startHandshake();
-            socket.setSoTimeout(0);
-        } catch (SocketTimeoutException e) {
-            throw timedOut(socket, timeout);
-        } catch (IOException e) {
+            step.run();
+        } catch (IOException | RuntimeException e) {
             if (expired.get()) {
-                throw timedOut(socket, timeout);
+                throw timedOut(plain, timeout, e);
             }
             throw e;
         } finally {
             deadline.cancel(false);
         }
+        if (expired.get()) { // the deadline closed the connection just as the step ended
+            throw timedOut(plain, timeout, null);
+        }
     }
 
-    private static SocketTimeoutException timedOut(SSLSocket socket, Duration timeout) {
-        return new SocketTimeoutException("TLS handshake with " + socket.getRemoteSocketAddress()
+    private static SocketTimeoutException timedOut(Connection plain, Duration timeout, Exception cause) {
+        SocketTimeoutException e = new SocketTimeoutException("TLS handshake with " + plain.remoteAddress()
                 + " did not complete within " + timeout.toMillis() + " ms");
+        e.initCause(cause);
+        return e;
     }
 }

@@ -2,7 +2,6 @@ package io.switchboard.tls.internal;
 
 import java.io.IOException;
 import java.lang.System.Logger.Level;
-import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
@@ -17,7 +16,7 @@ import java.util.concurrent.locks.ReentrantLock;
 import javax.net.ssl.KeyManager;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLParameters;
-import javax.net.ssl.SSLSocket;
+import javax.net.ssl.SSLEngine;
 import javax.net.ssl.TrustManager;
 
 /**
@@ -84,14 +83,15 @@ public final class ServerContext {
     }
 
     /**
-     * A server-mode TLS socket over the accepted {@code raw} socket, from the current context
-     * (reloaded first if the files changed), which leaves {@code raw} open when it fails or
-     * closes. The handshake has not started.
+     * A server-mode engine from the current context (reloaded first if the files changed), with
+     * the configured protocols, cipher suites and client authentication. The handshake has not
+     * started.
      */
-    public SSLSocket layer(Socket raw) throws IOException {
+    public SSLEngine engine() {
         refreshIfChanged();
-        SSLSocket socket = (SSLSocket) current.context().getSocketFactory().createSocket(raw, null, false);
-        SSLParameters parameters = socket.getSSLParameters();
+        SSLEngine engine = current.context().createSSLEngine();
+        engine.setUseClientMode(false);
+        SSLParameters parameters = engine.getSSLParameters();
         parameters.setProtocols(config.protocols().toArray(String[]::new));
         if (!config.cipherSuites().isEmpty()) {
             parameters.setCipherSuites(config.cipherSuites().toArray(String[]::new));
@@ -101,8 +101,8 @@ public final class ServerContext {
         } else if (config.wantClientAuth()) {
             parameters.setWantClientAuth(true);
         }
-        socket.setSSLParameters(parameters);
-        return socket;
+        engine.setSSLParameters(parameters);
+        return engine;
     }
 
     /**

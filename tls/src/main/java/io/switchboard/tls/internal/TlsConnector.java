@@ -2,15 +2,12 @@ package io.switchboard.tls.internal;
 
 import io.switchboard.api.spi.ClientCertificateRefusedException;
 import io.switchboard.api.spi.Connection;
+import io.switchboard.api.spi.Transport;
 import io.switchboard.api.spi.Tunnel;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketAddress;
-import java.net.SocketException;
 import java.security.GeneralSecurityException;
 import java.security.Principal;
 import java.security.PrivateKey;
@@ -27,15 +24,15 @@ import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLParameters;
-import javax.net.ssl.SSLSocket;
-import javax.net.ssl.SSLSocketFactory;
 import javax.net.ssl.X509ExtendedKeyManager;
 import javax.net.ssl.X509TrustManager;
 
 /**
- * Opens client TLS connections: TCP connect (directly, or to a proxy and through the tunnel it
- * opens), then the handshake on the calling thread with SNI for host names and, when host-name verification is on, endpoint identification ("HTTPS",
- * RFC 2818 / RFC 6125) against the host string of the address. Immutable and thread-safe.
+ * Opens client TLS connections over a plain transport: its connect (to the server directly, over
+ * a Unix-domain socket, or to a proxy and through the tunnel it opens), then the handshake on the
+ * calling thread with SNI for host names and, when host-name verification is on, endpoint
+ * identification ("HTTPS", RFC 2818 / RFC 6125) against the server's host string. Immutable and
+ * thread-safe.
  */
 public final class TlsConnector {
 
@@ -49,15 +46,15 @@ public final class TlsConnector {
     }
 
     private final Config config;
-    private final SSLSocketFactory factory;
-    /** Without a client key: the sockets whose server asked for a certificate during the handshake. */
-    private final Set<Socket> askedForCertificate = ConcurrentHashMap.newKeySet();
+    private final SSLContext context;
+    /** Without a client key: the engines whose server asked for a certificate during the handshake. */
+    private final Set<SSLEngine> askedForCertificate = ConcurrentHashMap.newKeySet();
 
     /** @throws IllegalArgumentException for an unsupported protocol or cipher suite */
     public TlsConnector(Config config) {
         this.config = config;
         try {
-            SSLContext context = SSLContext.getInstance("TLS");
+            context = SSLContext.getInstance("TLS");
             KeyManager[] keys = {config.clientKey() == null ? new NoCertificate(askedForCertificate)
                     : config.clientKey().keyManager()};
             context.init(keys, new X509TrustManager[] {config.trust()}, new SecureRandom());
@@ -73,75 +70,60 @@ public final class TlsConnector {
                     throw new IllegalArgumentException("unsupported TLS cipher suite " + c);
                 }
             }
-            this.factory = context.getSocketFactory();
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("the JDK cannot create a TLS context: " + e, e);
         }
     }
 
     /**
-     * Connects to {@code address} within {@code timeout} and completes the TLS handshake within
-     * the handshake timeout.
+     * Connects to {@code address} over {@code plain} within {@code timeout} and completes the TLS
+     * handshake within the handshake timeout. The server is named by the address's host string;
+     * a Unix-domain socket address names no server (see {@link #connect(Transport, SocketAddress,
+     * InetSocketAddress, Tunnel, Duration)} to name one).
      *
      * @throws javax.net.ssl.SSLException if the handshake fails (untrusted, wrong name, ...)
      */
-    public Connection connect(SocketAddress address, Duration timeout) throws IOException {
-        InetSocketAddress inet = tcpAddress(address);
-        Socket raw = new Socket();
+    public Connection connect(Transport plain, SocketAddress address, Duration timeout) throws IOException {
+        Connection connection = plain.connect(address, timeout);
         try {
-            raw.connect(inet, millis(timeout));
-            raw.setTcpNoDelay(true);
-            return secure(raw, inet);
+            return secure(connection, address instanceof InetSocketAddress inet ? inet : null);
         } catch (IOException | RuntimeException e) {
-            raw.close();
+            connection.close();
             throw e;
         }
     }
 
     /**
-     * Connects to {@code proxy} within {@code timeout}, lets {@code tunnel} open the way to
-     * {@code target} over the plain TCP connection, then completes the TLS handshake with
-     * {@code target}: SNI and host-name verification name the target, never the proxy.
+     * Connects to {@code via} over {@code plain} within {@code timeout}, lets {@code tunnel} open
+     * the way to {@code target} (an HTTP proxy's CONNECT; nothing for a Unix-domain socket that
+     * leads to the server), then completes the TLS handshake with {@code target}: SNI and
+     * host-name verification name the target, never {@code via}.
      *
      * @throws javax.net.ssl.SSLException if the handshake fails (untrusted, wrong name, ...)
      */
-    public Connection connect(SocketAddress proxy, InetSocketAddress target, Tunnel tunnel, Duration timeout)
-            throws IOException {
-        InetSocketAddress inet = tcpAddress(proxy);
-        Socket raw = new Socket();
+    public Connection connect(Transport plain, SocketAddress via, InetSocketAddress target, Tunnel tunnel,
+            Duration timeout) throws IOException {
+        Connection connection = plain.connect(via, timeout);
         try {
-            raw.connect(inet, millis(timeout));
-            raw.setTcpNoDelay(true);
-            tunnel.open(new TcpConnection(raw));
-            return secure(raw, target);
+            tunnel.open(connection);
+            return secure(connection, target);
         } catch (IOException | RuntimeException e) {
-            raw.close();
+            connection.close();
             throw e;
         }
     }
 
-    private static InetSocketAddress tcpAddress(SocketAddress address) throws SocketException {
-        if (!(address instanceof InetSocketAddress inet)) {
-            // SSLSocket runs over TCP only (a Unix-domain socket has no java.net.Socket to layer on).
-            throw new SocketException("TLS needs a TCP address (host and port), not " + address);
-        }
-        return inet;
-    }
-
-    private static int millis(Duration timeout) {
-        return Math.toIntExact(Math.min(timeout.toMillis(), Integer.MAX_VALUE));
-    }
-
-    /** The TLS handshake over the connected {@code raw} socket with the server {@code peer} names. */
-    private Connection secure(Socket raw, InetSocketAddress peer) throws IOException {
-        String host = peer.getHostString();
-        SSLSocket socket = (SSLSocket) factory.createSocket(raw, host, peer.getPort(), false);
-        SSLParameters parameters = socket.getSSLParameters();
+    /** The TLS handshake over {@code plain} with the server {@code peer} names (null: none). */
+    private Connection secure(Connection plain, InetSocketAddress peer) throws IOException {
+        String host = peer == null ? null : peer.getHostString();
+        SSLEngine engine = host == null ? context.createSSLEngine() : context.createSSLEngine(host, peer.getPort());
+        engine.setUseClientMode(true);
+        SSLParameters parameters = engine.getSSLParameters();
         parameters.setProtocols(config.protocols().toArray(String[]::new));
         if (!config.cipherSuites().isEmpty()) {
             parameters.setCipherSuites(config.cipherSuites().toArray(String[]::new));
         }
-        if (!isAddressLiteral(host)) {
+        if (host != null && !isAddressLiteral(host)) {
             try {
                 parameters.setServerNames(List.of(new SNIHostName(host)));
             } catch (IllegalArgumentException notAHostName) {
@@ -149,75 +131,27 @@ public final class TlsConnector {
             }
         }
         if (config.verifyHostName()) {
+            if (host == null) {
+                throw new SSLException("TLS to " + plain.remoteAddress() + " names no server host to verify the "
+                        + "certificate against; give the host (a wss:// URL does) or turn host-name verification off");
+            }
             parameters.setEndpointIdentificationAlgorithm("HTTPS");
         }
-        socket.setSSLParameters(parameters);
+        engine.setSSLParameters(parameters);
+        SecureConnection connection = new SecureConnection(plain, engine);
         try {
-            Handshakes.complete(socket, raw, config.handshakeTimeout());
+            Handshakes.complete(connection, config.handshakeTimeout());
         } catch (SSLException e) {
-            if (askedForCertificate.remove(socket) && String.valueOf(e.getMessage()).contains("Received fatal alert")) {
-                throw new ClientCertificateRefusedException(peer + " asked for a client certificate, none is "
-                        + "configured, and it ended the handshake: " + e.getMessage(), e);
+            if (askedForCertificate.remove(engine) && String.valueOf(e.getMessage()).contains("Received fatal alert")) {
+                throw new ClientCertificateRefusedException((peer == null ? plain.remoteAddress() : peer)
+                        + " asked for a client certificate, none is configured, and it ended the handshake: "
+                        + e.getMessage(), e);
             }
             throw e;
         } finally {
-            askedForCertificate.remove(socket);
+            askedForCertificate.remove(engine);
         }
-        return new TlsConnection(socket, raw);
-    }
-
-    /**
-     * The plain TCP connection to a proxy, for the tunnel's request and answer before TLS starts
-     * over the same socket. Closing it closes the socket. Thread-safe as the socket is.
-     */
-    private record TcpConnection(Socket socket) implements Connection {
-
-        @Override
-        public InputStream input() {
-            try {
-                return socket.getInputStream();
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        }
-
-        @Override
-        public OutputStream output() {
-            try {
-                return socket.getOutputStream();
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        }
-
-        @Override
-        public SocketAddress remoteAddress() {
-            return socket.getRemoteSocketAddress();
-        }
-
-        @Override
-        public SocketAddress localAddress() {
-            return socket.getLocalSocketAddress();
-        }
-
-        @Override
-        public void readTimeout(Duration timeout) throws IOException {
-            socket.setSoTimeout(millis(timeout));
-        }
-
-        @Override
-        public void shutdownOutput() throws IOException {
-            socket.shutdownOutput();
-        }
-
-        @Override
-        public void close() {
-            try {
-                socket.close();
-            } catch (IOException ignored) {
-                // released either way
-            }
-        }
+        return connection;
     }
 
     /**
@@ -225,22 +159,22 @@ public final class TlsConnector {
      * whose server asked for one, so that a refusal can be told apart from other failures.
      */
     private static final class NoCertificate extends X509ExtendedKeyManager {
-        private final Set<Socket> asked;
+        private final Set<SSLEngine> asked;
 
-        NoCertificate(Set<Socket> asked) {
+        NoCertificate(Set<SSLEngine> asked) {
             this.asked = asked;
         }
 
         @Override
         public String chooseClientAlias(String[] keyType, Principal[] issuers, Socket socket) {
-            if (socket != null) {
-                asked.add(socket);
-            }
             return null;
         }
 
         @Override
         public String chooseEngineClientAlias(String[] keyType, Principal[] issuers, SSLEngine engine) {
+            if (engine != null) {
+                asked.add(engine);
+            }
             return null;
         }
 
