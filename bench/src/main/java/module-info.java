@@ -4,5 +4,6 @@ module io.switchboard.bench {
     requires io.switchboard.cluster.redis;
     requires io.switchboard.tls;
     requires java.management;
+    requires jdk.management;
     requires java.net.http;
 }

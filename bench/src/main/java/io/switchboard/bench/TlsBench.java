@@ -11,6 +11,7 @@ import io.switchboard.websocket.WebSocketServer;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -37,6 +38,8 @@ import java.util.concurrent.atomic.AtomicLongArray;
  * <li>N connections × 64 B text, 8 in flight each: messages/s and p99;
  * <li>4 connections × 64 KiB binary, 2 in flight each: MB/s of echoed payload, one direction.
  * </ul>
+ * Each row also gives the process's CPU time per echoed message (both sides), which other load
+ * on the machine sways less than the rate.
  * With {@code --plain} the same rows also run over {@code ws://}, for the cost of TLS itself.
  * Uses only the public API that TLS has had since the {@code tls} module began (TlsServer.transport,
  * TlsClient.builder().trustedCertificates), so the same class measures older revisions too.
@@ -78,8 +81,8 @@ public final class TlsBench {
         try {
             Path[] pem = selfSigned(dir);
             WebSocketOptions options = WebSocketOptions.builder().pingInterval(Duration.ZERO).build();
-            System.out.printf("%-44s %12s %10s %10s%n", "echo over loopback, " + fmt(seconds) + " s per row",
-                    "messages/s", "p50 us", "p99 us");
+            System.out.printf("%-44s %12s %10s %10s %12s%n", "echo over loopback, " + fmt(seconds) + " s per row",
+                    "messages/s", "p50 us", "p99 us", "cpu us/msg");
             run("wss", new WebSocketServer(options, TlsServer.transport(pem[0], pem[1])),
                     TlsClient.builder().trustedCertificates(pem[0]).build(), options, seconds, connections);
             if (plain) {
@@ -118,16 +121,16 @@ public final class TlsBench {
         try {
             echo(clients, 1, SMALL, 1, warmUp);
             Result a = echo(clients, 1, SMALL, 1, seconds);
-            System.out.printf("%-44s %12.0f %10d %10d%n", scheme + " 1 conn x 64 B, ping-pong", a.perSecond(),
-                    a.percentile(0.50), a.percentile(0.99));
+            System.out.printf("%-44s %12.0f %10d %10d %12.1f%n", scheme + " 1 conn x 64 B, ping-pong", a.perSecond(),
+                    a.percentile(0.50), a.percentile(0.99), a.cpuPerMessage());
             echo(clients, connections, SMALL, 8, warmUp);
             Result b = echo(clients, connections, SMALL, 8, seconds);
-            System.out.printf("%-44s %12.0f %10d %10d%n", scheme + " " + connections + " conns x 64 B, 8 in flight",
-                    b.perSecond(), b.percentile(0.50), b.percentile(0.99));
+            System.out.printf("%-44s %12.0f %10d %10d %12.1f%n", scheme + " " + connections + " conns x 64 B, 8 in flight",
+                    b.perSecond(), b.percentile(0.50), b.percentile(0.99), b.cpuPerMessage());
             echo(clients, 4, LARGE, 2, warmUp);
             Result c = echo(clients, 4, LARGE, 2, seconds);
-            System.out.printf("%-44s %12.0f %10d %10d   %.0f MB/s%n", scheme + " 4 conns x 64 KiB binary, 2 in flight",
-                    c.perSecond(), c.percentile(0.50), c.percentile(0.99), c.perSecond() * LARGE / 1e6);
+            System.out.printf("%-44s %12.0f %10d %10d %12.1f   %.0f MB/s%n", scheme + " 4 conns x 64 KiB binary, 2 in flight",
+                    c.perSecond(), c.percentile(0.50), c.percentile(0.99), c.cpuPerMessage(), c.perSecond() * LARGE / 1e6);
         } finally {
             server.stop();
         }
@@ -139,10 +142,18 @@ public final class TlsBench {
         WebSocketClient open();
     }
 
-    /** Echoed messages over the measured time and their round-trip latencies. */
-    private record Result(long messages, double seconds, long[] histogram) {
+    /**
+     * Echoed messages over the measured time, their round-trip latencies, and the CPU time the
+     * whole process (server and clients) spent meanwhile: less swayed by other load on the
+     * machine than the rate is.
+     */
+    private record Result(long messages, double seconds, long[] histogram, long cpuNanos) {
         double perSecond() {
             return messages / seconds;
+        }
+
+        double cpuPerMessage() {
+            return messages == 0 ? 0 : cpuNanos / 1e3 / messages;
         }
 
         /** The latency in microseconds below which {@code fraction} of the round trips fell. */
@@ -231,10 +242,12 @@ public final class TlsBench {
                 }
             });
         }
+        long cpuBefore = processCpuNanos();
         window[0] = System.nanoTime();
         window[1] = window[0] + (long) (seconds * 1e9);
         go.countDown();
         boolean finished = sendersDone.await((long) (seconds * 1000) + 30_000, TimeUnit.MILLISECONDS);
+        long cpu = processCpuNanos() - cpuBefore;
         // Readers stop once every echo is back; closing ends a read still waiting.
         readersDone.await(10, TimeUnit.SECONDS);
         open.forEach(WebSocketClient::close);
@@ -246,7 +259,12 @@ public final class TlsBench {
         for (int i = 0; i < BUCKETS; i++) {
             counts[i] = histogram.get(i);
         }
-        return new Result(received.get(), seconds, counts);
+        return new Result(received.get(), seconds, counts, cpu);
+    }
+
+    private static long processCpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
+                .getProcessCpuTime();
     }
 
     /** A 64-character text whose first 20 characters are {@code nanos}. */
