@@ -180,6 +180,34 @@ class LauncherTlsTest {
         }
     }
 
+    /**
+     * TLS is a layer over the TCP transport service: with the transport bundle stopped, wss is
+     * gone with ws; started again, wss comes back over the new TCP transport on the same port.
+     */
+    @Test
+    void transportBundleRestartBringsWssBackOverTheNewTcpTransport() throws Exception {
+        Issued ca = TestPki.ca("Test CA", Algorithm.EC);
+        Launcher launcher = launcherWithTls(ca);
+        try {
+            Matcher m = bothPorts(launcher.start());
+            TlsClient trusting = TlsClient.builder().trustedCertificates(ca.certificate()).build();
+            String wss = "wss://127.0.0.1:" + m.group(2) + "/ws";
+            assertEquals("before", echo(new WebSocketClient(wss, Headers.empty(), WebSocketOptions.defaults(), trusting),
+                    "before"));
+            Bundle transport = launcher.framework().getBundleContext()
+                    .getBundle("switchboard:core/switchboard-transport.jar");
+            transport.stop();
+            ConnectResult refused = new WebSocketClient(wss, Headers.empty(), WebSocketOptions.defaults(), trusting)
+                    .connect();
+            assertEquals(ConnectResult.Outcome.REFUSED, refused.outcome(), refused.toString());
+            transport.start();
+            assertEquals("after", echo(new WebSocketClient(wss, Headers.empty(), WebSocketOptions.defaults(), trusting),
+                    "after"));
+        } finally {
+            launcher.stop("test over");
+        }
+    }
+
     private static long deadlineThreads() {
         return Thread.getAllStackTraces().keySet().stream()
                 .filter(t -> t.getName().equals("switchboard-tls-deadlines")).count();
