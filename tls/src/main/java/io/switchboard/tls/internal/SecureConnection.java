@@ -72,11 +72,6 @@ public final class SecureConnection implements Connection {
         this.netOut = ByteBuffer.allocate(packet);
     }
 
-    /** The engine, for the handshake's result (peer certificates, protocol). */
-    public SSLEngine engine() {
-        return engine;
-    }
-
     /** The connection TLS runs over. */
     public Connection plain() {
         return plain;
