@@ -14,8 +14,9 @@ import java.util.Map;
  * for 80 MB of live objects, and resident memory per idle session doubled. The launcher sets,
  * unless the command line did:
  * <ul>
- *   <li>{@code MinHeapFreeRatio=10}, {@code MaxHeapFreeRatio=20}: after a full collection or a
- *       concurrent cycle the heap shrinks to about 1.25 times what is live;
+ *   <li>{@code MinHeapFreeRatio=1}, {@code MaxHeapFreeRatio=5}: after a full collection or a
+ *       concurrent cycle the heap shrinks to about 1.05 times what is live (it grows again on
+ *       demand as young collections need regions);
  *   <li>{@code G1PeriodicGCInterval=60000} (with G1): a server that has been quiet for a minute
  *       runs a concurrent cycle, so memory taken in a spike is returned while idle.
  * </ul>
@@ -33,8 +34,8 @@ final class HeapDefaults {
 
     private static Map<String, String> defaults() {
         Map<String, String> defaults = new LinkedHashMap<>();
-        defaults.put("MinHeapFreeRatio", "10");
-        defaults.put("MaxHeapFreeRatio", "20");
+        defaults.put("MinHeapFreeRatio", "1");
+        defaults.put("MaxHeapFreeRatio", "5");
         defaults.put("G1PeriodicGCInterval", "60000");
         return defaults;
     }

@@ -48,9 +48,9 @@ class HeapDefaultsTest {
     @Test
     void defaultsAreSetInAnOrderTheJvmAccepts() {
         FakeFlags flags = g1Defaults();
-        assertEquals(List.of("MinHeapFreeRatio=10", "MaxHeapFreeRatio=20", "G1PeriodicGCInterval=60000"),
+        assertEquals(List.of("MinHeapFreeRatio=1", "MaxHeapFreeRatio=5", "G1PeriodicGCInterval=60000"),
                 HeapDefaults.apply(flags));
-        assertEquals("20", flags.get("MaxHeapFreeRatio").getValue());
+        assertEquals("5", flags.get("MaxHeapFreeRatio").getValue());
     }
 
     @Test
@@ -68,7 +68,7 @@ class HeapDefaultsTest {
     void otherCollectorsGetTheRatiosOnly() {
         FakeFlags flags = g1Defaults();
         flags.add("UseG1GC", "false", VMOption.Origin.DEFAULT);
-        assertEquals(List.of("MinHeapFreeRatio=10", "MaxHeapFreeRatio=20"), HeapDefaults.apply(flags));
+        assertEquals(List.of("MinHeapFreeRatio=1", "MaxHeapFreeRatio=5"), HeapDefaults.apply(flags));
         FakeFlags none = new FakeFlags();
         assertEquals(List.of(), HeapDefaults.apply(none), "a JVM without the flags is left alone");
     }
@@ -78,7 +78,7 @@ class HeapDefaultsTest {
         HotSpotDiagnosticMXBean bean = ManagementFactory.getPlatformMXBean(HotSpotDiagnosticMXBean.class);
         VMOption before = bean.getVMOption("MaxHeapFreeRatio");
         HeapDefaults.apply();
-        String expected = before.getOrigin() == VMOption.Origin.DEFAULT ? "20" : before.getValue();
+        String expected = before.getOrigin() == VMOption.Origin.DEFAULT ? "5" : before.getValue();
         assertEquals(expected, bean.getVMOption("MaxHeapFreeRatio").getValue());
     }
 }
