@@ -56,9 +56,9 @@ final class SessionWriter implements HeldFrames.Writer {
     /** Held while one frame is written; fair, see the class description. */
     private final ReentrantLock frameLock = new ReentrantLock(true);
     /** Pongs owed, in the order of their pings. */
-    private final ConcurrentLinkedQueue<byte[]> pendingPongs = new ConcurrentLinkedQueue<>();
+    private volatile ConcurrentLinkedQueue<byte[]> pendingPongs;
     /** Pongs added minus pongs taken; the reader starts a writer when it goes from 0 to 1. */
-    private final AtomicInteger pendingPongCount = new AtomicInteger();
+    private volatile AtomicInteger pendingPongCount;
     /**
      * Counts the writes started and ended: odd while one is in progress, which the session's
      * watchdog times (no clock read per frame). Changed only under the frame lock.
@@ -208,6 +208,13 @@ final class SessionWriter implements HeldFrames.Writer {
      * owed, a virtual thread writes it unless a frame written meanwhile takes it along.
      */
     void pong(byte[] payload) {
+        ConcurrentLinkedQueue<byte[]> pendingPongs = this.pendingPongs;
+        if (pendingPongs == null) {
+            // Created with the first ping (only the reading thread calls this): a session that
+            // is never pinged holds neither. The count first: whoever sees the queue sees it.
+            pendingPongCount = new AtomicInteger();
+            this.pendingPongs = pendingPongs = new ConcurrentLinkedQueue<>();
+        }
         pendingPongs.add(payload);
         int owed = pendingPongCount.incrementAndGet();
         if (owed > MAX_PENDING_PONGS && pendingPongs.poll() != null) {
@@ -357,6 +364,10 @@ final class SessionWriter implements HeldFrames.Writer {
 
     /** Writes the owed pongs, if any, ahead of the frame about to be written (caller holds the frame lock). */
     private void writePendingPongs() throws IOException {
+        ConcurrentLinkedQueue<byte[]> pendingPongs = this.pendingPongs;
+        if (pendingPongs == null) {
+            return;
+        }
         for (byte[] payload; (payload = pendingPongs.poll()) != null; ) {
             pendingPongCount.decrementAndGet();
             frames.writeFrame(OPCODE_PONG, true, payload, 0, payload.length);
