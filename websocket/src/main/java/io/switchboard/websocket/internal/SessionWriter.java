@@ -17,8 +17,8 @@ import java.util.concurrent.locks.ReentrantLock;
  * interleave (§5.4); each frame holds the frame lock, which is fair, so a pong, a heartbeat or
  * the close frame waiting for it goes out between two fragments. Pongs owed wait in a bounded
  * queue and go out ahead of the next frame or from a short-lived virtual thread, so the reading
- * thread never waits for a write. Every write arms the write deadline that the session's
- * watchdog enforces. Thread-safe.
+ * thread never waits for a write. Every write is marked as in progress, so that the session's
+ * watchdog can time it against the write timeout. Thread-safe.
  */
 final class SessionWriter implements HeldFrames.Writer {
 
@@ -163,7 +163,7 @@ final class SessionWriter implements HeldFrames.Writer {
             }
             budget.startWriting(length);
             writing = true;
-            armWriteDeadline();
+            startWrite();
             writePendingPongs();
             frames.flush();
             out.write(encoded);
@@ -229,7 +229,7 @@ final class SessionWriter implements HeldFrames.Writer {
         frameLock.lock();
         try {
             if (!owner.closing()) {
-                armWriteDeadline();
+                startWrite();
                 writePendingPongs();
             }
         } catch (IOException e) {
@@ -288,7 +288,7 @@ final class SessionWriter implements HeldFrames.Writer {
         if (frames.held() == 0 || owner.closing()) {
             return;
         }
-        armWriteDeadline();
+        startWrite();
         try {
             frames.flush();
         } catch (IOException e) {
@@ -333,7 +333,7 @@ final class SessionWriter implements HeldFrames.Writer {
 
     /** Writes our close frame, owed pongs first; the caller holds the frame lock. Code -1: no payload. */
     void closeFrame(int code, String reason) throws IOException {
-        armWriteDeadline();
+        startWrite();
         try {
             writePendingPongs();
             frames.writeClose(code, reason);
@@ -342,9 +342,9 @@ final class SessionWriter implements HeldFrames.Writer {
         }
     }
 
-    /** Writes one frame, owed pongs first, with the write deadline armed. Caller holds the frame lock. */
+    /** Writes one frame, owed pongs first, marked as a write in progress. Caller holds the frame lock. */
     private boolean frame(int opcode, boolean fin, boolean rsv1, byte[] payload, int offset, int length) {
-        armWriteDeadline();
+        startWrite();
         try {
             writePendingPongs();
             frames.writeFrame(opcode, fin, rsv1, payload, offset, length, owner.mayHold());
@@ -375,7 +375,7 @@ final class SessionWriter implements HeldFrames.Writer {
     }
 
     /** A write starts (the caller holds the frame lock): the watchdog may time it. */
-    private void armWriteDeadline() {
+    private void startWrite() {
         if (!writeTimeout.isZero() && (writes & 1) == 0) {
             writes++;
         }
