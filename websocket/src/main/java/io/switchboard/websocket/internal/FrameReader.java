@@ -63,7 +63,8 @@ public final class FrameReader {
     private final Callback callback;
     /** Where the message and inflation buffers are counted against the server-wide budget. */
     private final InboundMemory.Account memory;
-    private final Utf8Validator utf8 = new Utf8Validator();
+    /** Validates text messages; null until the first one (a session may never receive text). */
+    private Utf8Validator utf8;
     private final byte[] header = new byte[8];
 
     /** The session's decompressor if permessage-deflate was negotiated (RSV1 marks compressed messages); else null. */
@@ -128,6 +129,19 @@ public final class FrameReader {
         this.isClient = isClient;
         this.maxMessageSize = Math.min(maxMessageSize, Integer.MAX_VALUE - 8);
         this.callback = callback;
+    }
+
+    /** The text validator, created with the first text message. */
+    private Utf8Validator utf8() {
+        if (utf8 == null) {
+            utf8 = new Utf8Validator();
+        }
+        return utf8;
+    }
+
+    /** Whether no UTF-8 sequence is left open (none is before the first text message). */
+    private boolean utf8Complete() {
+        return utf8 == null || utf8.isComplete();
     }
 
     /**
@@ -207,7 +221,7 @@ public final class FrameReader {
             if (frameFin) {
                 streaming = false;
                 messageOpcode = -1;
-                if (!utf8.isComplete()) {
+                if (!utf8Complete()) {
                     throw ProtocolException.invalidPayload("text message ends inside a UTF-8 sequence");
                 }
                 return -1;
@@ -228,7 +242,7 @@ public final class FrameReader {
         if (frameMasked) {
             frameKeyIndex = WebSocketProtocol.toggleMask(b, offset, n, frameMaskKey, frameKeyIndex);
         }
-        if (messageOpcode == OPCODE_TEXT && utf8.feed(b, offset, n) != -1) {
+        if (messageOpcode == OPCODE_TEXT && utf8().feed(b, offset, n) != -1) {
             throw ProtocolException.invalidPayload("text message is not valid UTF-8");
         }
         frameRemaining -= n;
@@ -318,7 +332,9 @@ public final class FrameReader {
                     }
                     messageOpcode = opcode;
                     messageLength = 0;
-                    utf8.reset();
+                    if (utf8 != null) {
+                        utf8.reset();
+                    }
                     if (compressed) {
                         long kept = inflater.retainedBytes();
                         inflater.begin();
@@ -414,7 +430,7 @@ public final class FrameReader {
             if (masked) {
                 keyIndex = WebSocketProtocol.toggleMask(message, messageLength, step, maskKey, keyIndex);
             }
-            if (text && utf8.feed(message, messageLength, step) != -1) {
+            if (text && utf8().feed(message, messageLength, step) != -1) {
                 throw ProtocolException.invalidPayload("text message is not valid UTF-8");
             }
             messageLength += step;
@@ -480,7 +496,7 @@ public final class FrameReader {
                     throw new ProtocolException(CloseStatus.MESSAGE_TOO_BIG, "compressed message inflates to more than "
                             + maxMessageSize + " bytes");
                 }
-                if (text && utf8.feed(message, messageLength, n) != -1) {
+                if (text && utf8().feed(message, messageLength, n) != -1) {
                     throw ProtocolException.invalidPayload("text message is not valid UTF-8");
                 }
                 messageLength += n;
@@ -493,7 +509,7 @@ public final class FrameReader {
     /** Builds the message assembled so far and resets for the next one. */
     private Message complete() {
         boolean text = messageOpcode == OPCODE_TEXT;
-        if (text && !utf8.isComplete()) {
+        if (text && !utf8Complete()) {
             throw ProtocolException.invalidPayload("text message ends inside a UTF-8 sequence");
         }
         Message result;

@@ -2,12 +2,13 @@ package io.switchboard.websocket.internal;
 
 import java.time.Duration;
 import java.util.concurrent.locks.Condition;
-import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.BooleanSupplier;
 
 /**
  * One session's outbound budget: the bytes of sends that may wait behind the one being written.
- * A send that finds nothing ahead of it always fits, however large. Thread-safe.
+ * A send that finds nothing ahead of it always fits, however large. Every idle session holds one,
+ * so it is small: a {@link CompactLock}, and a condition only once a sender had to wait.
+ * Thread-safe.
  */
 final class OutboundBudget {
 
@@ -24,9 +25,12 @@ final class OutboundBudget {
     }
 
     private final long limit;
-    private final ReentrantLock lock = new ReentrantLock();
-    /** Signalled when bytes leave the waiting part, or when the session ends. */
-    private final Condition freed = lock.newCondition();
+    private final CompactLock lock = CompactLock.nonfair();
+    /**
+     * Guarded by lock: signalled when bytes leave the waiting part, or when the session ends;
+     * null until the first sender waits (most sessions never do).
+     */
+    private Condition freed;
     /** Guarded by lock: bytes of sends that are writing or waiting to write. */
     private long queued;
     /** Guarded by lock: the part of queued being written now, which the budget does not limit. */
@@ -56,6 +60,9 @@ final class OutboundBudget {
                 if (left <= 0) {
                     return Take.TIMED_OUT;
                 }
+                if (freed == null) {
+                    freed = lock.newCondition();
+                }
                 freed.awaitNanos(left);
                 if (closed.getAsBoolean()) {
                     return Take.CLOSED;
@@ -83,7 +90,7 @@ final class OutboundBudget {
         lock.lock();
         try {
             writing += length;
-            freed.signalAll();
+            signalFreed();
         } finally {
             lock.unlock();
         }
@@ -97,9 +104,16 @@ final class OutboundBudget {
             if (wasWriting) {
                 writing -= length;
             }
-            freed.signalAll();
+            signalFreed();
         } finally {
             lock.unlock();
+        }
+    }
+
+    /** Wakes the waiting senders, if any (the caller holds the lock). */
+    private void signalFreed() {
+        if (freed != null) {
+            freed.signalAll();
         }
     }
 
@@ -107,7 +121,7 @@ final class OutboundBudget {
     void wakeAll() {
         lock.lock();
         try {
-            freed.signalAll();
+            signalFreed();
         } finally {
             lock.unlock();
         }

@@ -9,7 +9,6 @@ import java.time.Duration;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * The sending half of a {@link WebSocketSession}: every frame the session writes goes through
@@ -52,9 +51,9 @@ final class SessionWriter implements HeldFrames.Writer {
     private final int fragmentSize;
     private final Duration writeTimeout;
     /** Held by a data message's sender for all its fragments, taken before frameLock. */
-    private final ReentrantLock messageLock = new ReentrantLock();
+    private final CompactLock messageLock = CompactLock.nonfair();
     /** Held while one frame is written; fair, see the class description. */
-    private final ReentrantLock frameLock = new ReentrantLock(true);
+    private final CompactLock frameLock = CompactLock.fair();
     /** Pongs owed, in the order of their pings. */
     private volatile ConcurrentLinkedQueue<byte[]> pendingPongs;
     /** Pongs added minus pongs taken; the reader starts a writer when it goes from 0 to 1. */
