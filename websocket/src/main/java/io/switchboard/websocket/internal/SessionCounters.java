@@ -15,14 +15,20 @@ public final class SessionCounters {
     /** Counts nothing; for sessions no server observes (clients). */
     public static final SessionCounters NONE = new SessionCounters(null);
 
+    /** The most bytes read that wait to be added to the path's total. */
+    static final int UNFLUSHED_MAX = 1 << 30;
+
     /** The path's totals, or null for {@link #NONE}. */
     private final PathCounters path;
     private final long openedAtMillis = System.currentTimeMillis();
     // Plain fields: one writer each at a time; a monitor's unlocked read may be a moment old.
     private long messagesIn;
     private long bytesIn;
-    /** Bytes read and not yet added to the path's total, which is updated per message, not per read. */
-    private long unflushedIn;
+    /**
+     * Bytes read and not yet added to the path's total, which is updated per message, not per
+     * read; an int (the object is 8 bytes smaller), added early before it could overflow.
+     */
+    private int unflushedIn;
     private long messagesOut;
     private long bytesOut;
 
@@ -34,6 +40,9 @@ public final class SessionCounters {
     public final void read(int n) {
         if (path != null && n > 0) {
             bytesIn += n;
+            if (unflushedIn > UNFLUSHED_MAX - n) {
+                flush(); // a message of more than a GiB streamed in: count it on the way
+            }
             unflushedIn += n;
         }
     }
