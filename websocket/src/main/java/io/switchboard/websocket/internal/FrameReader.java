@@ -79,7 +79,8 @@ public final class FrameReader {
     private long frameRemaining;
     private boolean frameMasked;
     private int frameMaskKey;
-    private int frameKeyIndex;
+    /** 0-3; a byte, as is messageOpcode: with them the reader is 96 bytes, not 104, per session. */
+    private byte frameKeyIndex;
 
     /** Whether a message is being streamed (startStreamed() until readStreamed() returned -1). */
     private boolean streaming;
@@ -92,7 +93,7 @@ public final class FrameReader {
     private int inflatedOffset;
 
     /** Opcode of the message being assembled (text or binary), or -1 between messages. */
-    private int messageOpcode = -1;
+    private byte messageOpcode = -1;
     /** Payload of the message being assembled; its first {@code messageLength} bytes are valid. */
     private byte[] message = EMPTY;
     private int messageLength;
@@ -240,7 +241,7 @@ public final class FrameReader {
             throw new EOFException("stream ended " + frameRemaining + " bytes before the end of a frame");
         }
         if (frameMasked) {
-            frameKeyIndex = WebSocketProtocol.toggleMask(b, offset, n, frameMaskKey, frameKeyIndex);
+            frameKeyIndex = (byte) WebSocketProtocol.toggleMask(b, offset, n, frameMaskKey, frameKeyIndex);
         }
         if (messageOpcode == OPCODE_TEXT && utf8().feed(b, offset, n) != -1) {
             throw ProtocolException.invalidPayload("text message is not valid UTF-8");
@@ -330,7 +331,7 @@ public final class FrameReader {
                         throw ProtocolException.protocolError("new " + WebSocketProtocol.opcodeName(opcode)
                                 + " frame inside a fragmented message; expected a continuation frame");
                     }
-                    messageOpcode = opcode;
+                    messageOpcode = (byte) opcode; // 1 or 2
                     messageLength = 0;
                     if (utf8 != null) {
                         utf8.reset();

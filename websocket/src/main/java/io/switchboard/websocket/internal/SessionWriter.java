@@ -5,10 +5,11 @@ import static io.switchboard.websocket.internal.WebSocketProtocol.OPCODE_PONG;
 
 import java.io.IOException;
 import java.io.OutputStream;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.time.Duration;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The sending half of a {@link WebSocketSession}: every frame the session writes goes through
@@ -49,15 +50,14 @@ final class SessionWriter implements HeldFrames.Writer {
     private final MessageDeflater deflater;
     private final OutboundBudget budget;
     private final int fragmentSize;
-    private final Duration writeTimeout;
+    /** Whether writes are timed (a write timeout is set): the watchdog then watches the write counter. */
+    private final boolean timesWrites;
     /** Held by a data message's sender for all its fragments, taken before frameLock. */
     private final CompactLock messageLock = CompactLock.nonfair();
     /** Held while one frame is written; fair, see the class description. */
     private final CompactLock frameLock = CompactLock.fair();
-    /** Pongs owed, in the order of their pings. */
-    private volatile ConcurrentLinkedQueue<byte[]> pendingPongs;
-    /** Pongs added minus pongs taken; the reader starts a writer when it goes from 0 to 1. */
-    private volatile AtomicInteger pendingPongCount;
+    /** Pongs owed, in the order of their pings, and their count; null until the first ping. */
+    private volatile OwedPongs pendingPongs;
     /**
      * Counts the writes started and ended: odd while one is in progress, which the session's
      * watchdog times (no clock read per frame). Changed only under the frame lock.
@@ -76,7 +76,7 @@ final class SessionWriter implements HeldFrames.Writer {
         this.deflater = deflater;
         this.budget = budget;
         this.fragmentSize = config.fragmentSize();
-        this.writeTimeout = config.writeTimeout();
+        this.timesWrites = !config.writeTimeout().isZero();
     }
 
     void counters(SessionCounters counters) {
@@ -207,17 +207,16 @@ final class SessionWriter implements HeldFrames.Writer {
      * owed, a virtual thread writes it unless a frame written meanwhile takes it along.
      */
     void pong(byte[] payload) {
-        ConcurrentLinkedQueue<byte[]> pendingPongs = this.pendingPongs;
+        OwedPongs pendingPongs = this.pendingPongs;
         if (pendingPongs == null) {
             // Created with the first ping (only the reading thread calls this): a session that
-            // is never pinged holds neither. The count first: whoever sees the queue sees it.
-            pendingPongCount = new AtomicInteger();
-            this.pendingPongs = pendingPongs = new ConcurrentLinkedQueue<>();
+            // is never pinged holds none.
+            this.pendingPongs = pendingPongs = new OwedPongs();
         }
         pendingPongs.add(payload);
-        int owed = pendingPongCount.incrementAndGet();
+        int owed = pendingPongs.counted(1);
         if (owed > MAX_PENDING_PONGS && pendingPongs.poll() != null) {
-            pendingPongCount.decrementAndGet();
+            pendingPongs.counted(-1);
         }
         if (owed == 1) {
             Thread.ofVirtual().start(this::writePongs);
@@ -363,19 +362,19 @@ final class SessionWriter implements HeldFrames.Writer {
 
     /** Writes the owed pongs, if any, ahead of the frame about to be written (caller holds the frame lock). */
     private void writePendingPongs() throws IOException {
-        ConcurrentLinkedQueue<byte[]> pendingPongs = this.pendingPongs;
+        OwedPongs pendingPongs = this.pendingPongs;
         if (pendingPongs == null) {
             return;
         }
         for (byte[] payload; (payload = pendingPongs.poll()) != null; ) {
-            pendingPongCount.decrementAndGet();
+            pendingPongs.counted(-1);
             frames.writeFrame(OPCODE_PONG, true, payload, 0, payload.length);
         }
     }
 
     /** A write starts (the caller holds the frame lock): the watchdog may time it. */
     private void startWrite() {
-        if (!writeTimeout.isZero() && (writes & 1) == 0) {
+        if (timesWrites && (writes & 1) == 0) {
             writes++;
         }
     }
@@ -384,6 +383,28 @@ final class SessionWriter implements HeldFrames.Writer {
     private void endWrite() {
         if ((writes & 1) != 0) {
             writes++;
+        }
+    }
+
+    /** The owed pongs' queue carrying their count: one object per pinged session, not two. */
+    private static final class OwedPongs extends ConcurrentLinkedQueue<byte[]> {
+        private static final long serialVersionUID = 1L;
+        private static final VarHandle COUNT;
+
+        static {
+            try {
+                COUNT = MethodHandles.lookup().findVarHandle(OwedPongs.class, "count", int.class);
+            } catch (ReflectiveOperationException e) {
+                throw new ExceptionInInitializerError(e);
+            }
+        }
+
+        /** Pongs added minus pongs taken; the reader starts a writer when it goes from 0 to 1. */
+        private volatile int count;
+
+        /** Adds {@code delta} to the count, returning the new count. */
+        int counted(int delta) {
+            return (int) COUNT.getAndAdd(this, delta) + delta;
         }
     }
 }
