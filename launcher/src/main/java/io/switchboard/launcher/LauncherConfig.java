@@ -55,6 +55,7 @@ import java.util.regex.Pattern;
  * @param clusterRedis the Redis URI whose pub/sub carries topics between instances, or null
  * @param operations health, metrics, status page, admin access and logging settings
  * @param idleThreshold silence after which a callback (MessageHandler) session gives up its thread (zero: never)
+ * @param expressThreads platform threads for callback sessions in a back-to-back exchange; -1: one per CPU
  */
 record LauncherConfig(String host, int port, Path deploy, Path cache, Level logLevel, long maxMessageSize,
         Duration closeTimeout, Duration handshakeTimeout, Duration drainTimeout, Duration pingInterval,
@@ -62,7 +63,7 @@ record LauncherConfig(String host, int port, Path deploy, Path cache, Level logL
         String tlsCert, String tlsKey, String tlsKeyPassword, String tlsClientCa, String tlsClientAuth, int tlsPort,
         boolean plain, Duration scanInterval,
         Duration quietPeriod, Protection protection, String clusterRedis,
-        Operations operations, Compression compressionPolicy, Duration idleThreshold) {
+        Operations operations, Compression compressionPolicy, Duration idleThreshold, int expressThreads) {
 
     /**
      * The permessage-deflate policy of each compressed session (the README's "Compression").
@@ -143,6 +144,8 @@ record LauncherConfig(String host, int port, Path deploy, Path cache, Level logL
         setting("read-timeout", "300s", "silence before closing with 1001 'read timeout', 0 = off (ms, s)");
         setting("write-timeout", "30s", "a write blocked this long drops the connection, 0 = off (ms, s)");
         setting("idle-threshold", "1s", "a callback handler's session silent this long waits without a thread, 0 = never (ms, s)");
+        setting("express-threads", "auto", "platform threads for callback sessions in a back-to-back exchange of small "
+                + "messages (one wake-up per message instead of two); auto = one per CPU, 0 = none");
         setting("max-sessions", "0", "most open sessions, beyond it 503; 0 = unlimited (the descriptor limit still bounds them)");
         setting("max-inbound-memory", "auto", "bytes all sessions' unfinished messages may hold beyond 64KiB each, then 1013 "
                 + "(KiB, MiB, GiB); auto = a quarter of the max heap, 0 = unlimited");
@@ -312,7 +315,9 @@ record LauncherConfig(String host, int port, Path deploy, Path cache, Level logL
                 new Compression((int) number(values, "compression-window-bits", 8, 15),
                         (int) number(values, "compression-memory-level", 1, 9),
                         bool(values, "compression-context-takeover")),
-                duration(values, "idle-threshold", true)).validated();
+                duration(values, "idle-threshold", true),
+                "auto".equalsIgnoreCase(values.get("express-threads").strip()) ? -1
+                        : (int) number(values, "express-threads", 0, 1024)).validated();
     }
 
     /** A redis://host[:port][/db] URI (credentials allowed), or null when blank. */
@@ -513,6 +518,7 @@ record LauncherConfig(String host, int port, Path deploy, Path cache, Level logL
                 Map.entry("switchboard.readTimeout", Long.toString(readTimeout.toMillis())),
                 Map.entry("switchboard.writeTimeout", Long.toString(writeTimeout.toMillis())),
                 Map.entry("switchboard.idleThreshold", Long.toString(idleThreshold.toMillis())),
+                Map.entry("switchboard.expressThreads", Integer.toString(expressThreads)),
                 Map.entry("switchboard.maxSessions", Integer.toString(maxSessions)),
                 Map.entry("switchboard.compression", Boolean.toString(compression)),
                 Map.entry("switchboard.maxInboundMemory", Long.toString(protection.maxInboundMemory())),

@@ -50,7 +50,7 @@ class LauncherConfigTest {
                 Duration.ofSeconds(30), 0, Duration.ofSeconds(300), Duration.ofSeconds(30), 0, false,
                 null, null, null, null, "need", 8443, true, Duration.ofMillis(250), Duration.ofMillis(500),
                 LauncherConfig.Protection.DEFAULTS, null, LauncherConfig.Operations.DEFAULTS,
-                LauncherConfig.Compression.DEFAULTS, Duration.ofSeconds(1)), c);
+                LauncherConfig.Compression.DEFAULTS, Duration.ofSeconds(1), -1), c);
     }
 
     @Test
@@ -62,12 +62,14 @@ class LauncherConfigTest {
                 "--max-message-size", "64KiB", "--close-timeout=2s", "--handshake-timeout", "750ms",
                 "--drain-timeout", "0", "--ping-interval=0", "--max-missed-pongs", "3", "--read-timeout", "1m",
                 "--write-timeout", "0s", "--max-sessions=100", "--scan-interval", "1m", "--quiet-period=0ms",
-                "--idle-threshold", "50ms");
+                "--idle-threshold", "50ms", "--express-threads", "3");
         assertEquals(new LauncherConfig("127.0.0.1", 8080, Path.of("d"), Path.of("c"), Level.FINE, 65536,
                 Duration.ofSeconds(2), Duration.ofMillis(750), Duration.ZERO, Duration.ZERO, 3, Duration.ofMinutes(1),
                 Duration.ZERO, 100, false, null, null, null, null, "need", 8443, true, Duration.ofMinutes(1),
                 Duration.ZERO, LauncherConfig.Protection.DEFAULTS, null, LauncherConfig.Operations.DEFAULTS,
-                LauncherConfig.Compression.DEFAULTS, Duration.ofMillis(50)), c);
+                LauncherConfig.Compression.DEFAULTS, Duration.ofMillis(50), 3), c);
+        assertEquals(0, parse("--express-threads=0").expressThreads());
+        assertEquals(-1, parse("--express-threads=AUTO").expressThreads());
         assertEquals(new LauncherConfig.Compression(9, 2, false), parse("--compression-window-bits", "9",
                 "--compression-memory-level=2", "--compression-context-takeover", "false").compressionPolicy());
         assertEquals(new LauncherConfig.Protection(3L * 1024 * 1024 * 1024, 5, 0, 10, 20),
@@ -158,6 +160,7 @@ class LauncherConfigTest {
         assertEquals(o.readTimeout(), c.readTimeout());
         assertEquals(o.writeTimeout(), c.writeTimeout());
         assertEquals(o.idleThreshold(), c.idleThreshold());
+        assertEquals(o.expressThreads(), c.expressThreads());
         assertEquals(o.maxSessions(), c.maxSessions());
         assertEquals(o.compression(), c.compression());
         assertEquals(o.controlFrameRate(), c.protection().controlFrameRate());
@@ -321,7 +324,8 @@ class LauncherConfigTest {
                 Map.entry("switchboard.handshakeTimeout", "3000"), Map.entry("switchboard.drainTimeout", "1500"),
                 Map.entry("switchboard.pingInterval", "4000"), Map.entry("switchboard.maxMissedPongs", "2"),
                 Map.entry("switchboard.readTimeout", "5000"), Map.entry("switchboard.writeTimeout", "6000"),
-                Map.entry("switchboard.idleThreshold", "250"), Map.entry("switchboard.maxSessions", "7"), Map.entry("switchboard.compression", "true"),
+                Map.entry("switchboard.idleThreshold", "250"), Map.entry("switchboard.expressThreads", "-1"),
+                Map.entry("switchboard.maxSessions", "7"), Map.entry("switchboard.compression", "true"),
                 Map.entry("switchboard.maxInboundMemory", "-1"), Map.entry("switchboard.controlFrameRate", "100"),
                 Map.entry("switchboard.descriptorReserve", "64"), Map.entry("switchboard.maxConnectionsPerAddress", "0"),
                 Map.entry("switchboard.maxHandshakesPerAddress", "0"), Map.entry("switchboard.compressionWindowBits", "12"),

@@ -15,6 +15,7 @@ import io.switchboard.websocket.internal.AddressLimits;
 import io.switchboard.websocket.internal.DeflateAgreement;
 import io.switchboard.websocket.internal.DeflateNegotiation;
 import io.switchboard.websocket.internal.Descriptors;
+import io.switchboard.websocket.internal.ExpressLane;
 import io.switchboard.websocket.internal.HttpHead;
 import io.switchboard.websocket.internal.HttpHead.HttpException;
 import io.switchboard.websocket.internal.HttpRequestLoop;
@@ -90,6 +91,8 @@ public final class WebSocketServer {
     private final Condition sessionsGone = sessionsLock.newCondition();
     /** Threads serving connections now: handshakes, blocking handlers, callback sessions not parked. */
     private final Set<Thread> connectionThreads = ConcurrentHashMap.newKeySet();
+    /** Platform threads for callback sessions in a burst. */
+    private final ExpressLane express;
     /** Connections open, from accept to the end of their session (parked ones too). */
     private final AtomicInteger openConnections = new AtomicInteger();
     /** Connections whose upgrade request is still being read or answered; stop() drops them. */
@@ -126,6 +129,7 @@ public final class WebSocketServer {
     /** A server with {@code options}, over the transport found through ServiceLoader. */
     public WebSocketServer(WebSocketOptions options) {
         this.options = Objects.requireNonNull(options, "options");
+        this.express = new ExpressLane(options.expressThreadCount());
         this.routes = new RouteTable(options.handoverGrace(), options.drainTimeout());
         this.httpLoop = new HttpRequestLoop(httpRoutes, options.maxHandshakeSize(), options.handshakeTimeout(),
                 options.writeTimeout(), () -> stopping, counters::httpResponse, incidents);
@@ -333,6 +337,11 @@ public final class WebSocketServer {
         return connectionThreads.size();
     }
 
+    /** Express threads serving a session now; for tests. */
+    int expressThreadsBusy() {
+        return express.busy();
+    }
+
     /** Connections open, parked sessions included; for leak checks in tests. */
     int openConnections() {
         return openConnections.get();
@@ -458,7 +467,7 @@ public final class WebSocketServer {
                 return;
             }
             if (upgrade.route().handler() instanceof MessageHandler callbacks) {
-                new MessageLoop(session, callbacks, options.idleThreshold(), connectionThreads, ended).run();
+                new MessageLoop(session, callbacks, options.idleThreshold(), express, connectionThreads, ended).run();
                 return;
             }
             try {

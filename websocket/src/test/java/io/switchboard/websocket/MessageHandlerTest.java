@@ -402,7 +402,7 @@ class MessageHandlerTest {
 
     @Test
     void aSessionQuietAfterABurstParksAfterItsNextFrame() throws Exception {
-        start(WebSocketOptions.builder());
+        start(WebSocketOptions.builder().expressThreads(0)); // the virtual thread's burst rule, not the lane
         try (RawPeer peer = RawPeer.upgrade(port, "/cb")) {
             // Round trips back to back: the waits at the boundary are short, so they go untimed
             // (no timer per wait) and the session keeps its thread while it stays quiet ...

@@ -67,6 +67,20 @@ public interface Connection extends AutoCloseable {
         return false;
     }
 
+    /**
+     * Lets the connection outlive the handler call it was given to: when that call returns, the
+     * transport no longer closes it, and whoever serves it last must close it. For a handler that
+     * goes on serving the connection on another thread. The default returns false (the transport
+     * closes the connection when the call returns, as always).
+     *
+     * @return true if the transport leaves the connection open after the call; false if it
+     *     cannot, with nothing changed
+     * @since 1.4
+     */
+    default boolean detach() {
+        return false;
+    }
+
     /** Whether the bytes travel encrypted (TLS). */
     default boolean isSecure() {
         return false;

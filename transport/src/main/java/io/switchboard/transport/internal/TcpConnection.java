@@ -55,7 +55,7 @@ final class TcpConnection implements Connection {
     private Runnable resume;
     /** Guarded by lock: a writer waits for OP_WRITE. */
     private boolean wantsWrite;
-    /** Set once by whenReadable: the listener no longer closes the connection when its handler returns. */
+    /** Set once by whenReadable or detach: the listener no longer closes the connection when its handler returns. */
     private volatile boolean handedOver;
     /** The poller's registration; touched by the poller thread only. */
     SelectionKey key;
@@ -134,7 +134,13 @@ final class TcpConnection implements Connection {
         return true;
     }
 
-    /** Whether whenReadable handed the connection over: its handler's return does not close it. */
+    @Override
+    public boolean detach() {
+        handedOver = true;
+        return true;
+    }
+
+    /** Whether whenReadable or detach handed the connection over: its handler's return does not close it. */
     boolean handedOver() {
         return handedOver;
     }

@@ -59,6 +59,12 @@ public final class SessionInput extends InputStream {
     static final long BURST_GAP_NANOS = 10_000_000;
     /** Waits at a boundary in a row shorter than BURST_GAP_NANOS. */
     private int shortWaits;
+    /** Boundaries in a row whose read went to the connection and ended within BURST_GAP_NANOS. */
+    private int exchangeWaits;
+    /** Boundaries in a row where the next message's bytes were already buffered (pipelined input). */
+    private int bufferedBoundaries;
+    /** Whether the marked boundary's wait is timed even in a burst (an express thread's). */
+    private boolean alwaysTimed;
     /** System.nanoTime() of the last bytes read from the connection (or of creation). */
     private volatile long lastActivity = System.nanoTime();
     private SessionCounters counters = SessionCounters.NONE;
@@ -107,10 +113,48 @@ public final class SessionInput extends InputStream {
      * waits at most {@code threshold} and then throws {@link IdleTimeout}.
      */
     void markBoundary(Duration threshold) {
+        markBoundary(threshold, false);
+    }
+
+    /**
+     * Marks a message boundary like {@link #markBoundary(Duration)}; with {@code alwaysTimed}
+     * the wait is timed even in a burst: a thread that must learn when the burst ends (an
+     * express thread, where a timed wait costs no timer thread) waits this way.
+     */
+    void markBoundary(Duration threshold, boolean alwaysTimed) {
         if (connection != null) {
             markedAt = delivered;
             idleThreshold = threshold;
+            this.alwaysTimed = alwaysTimed;
+            if (pos < limit) {
+                exchangeWaits = 0;
+                bufferedBoundaries = Math.min(bufferedBoundaries + 1, BURST_WAITS);
+            } else {
+                bufferedBoundaries = 0;
+            }
         }
+    }
+
+    /**
+     * Whether the session is in a burst: its last {@link #BURST_WAITS} waits at a boundary each
+     * ended within {@link #BURST_GAP_NANOS}. Read by the reading thread.
+     */
+    boolean inBurst() {
+        return shortWaits >= BURST_WAITS;
+    }
+
+    /**
+     * Whether the session is in a back-to-back exchange: at each of its last {@link #BURST_WAITS}
+     * boundaries nothing was buffered, and the next message came within {@link #BURST_GAP_NANOS}
+     * (every message waited for the peer, and not long).
+     */
+    boolean inExchange() {
+        return exchangeWaits >= BURST_WAITS;
+    }
+
+    /** Whether at each of the last {@link #BURST_WAITS} boundaries the next message was already buffered. */
+    boolean pipelined() {
+        return bufferedBoundaries >= BURST_WAITS;
     }
 
     /**
@@ -211,7 +255,9 @@ public final class SessionInput extends InputStream {
     }
 
     private void waited(long nanos) {
-        shortWaits = nanos < BURST_GAP_NANOS ? Math.min(shortWaits + 1, BURST_WAITS) : 0;
+        boolean quick = nanos < BURST_GAP_NANOS;
+        shortWaits = quick ? Math.min(shortWaits + 1, BURST_WAITS) : 0;
+        exchangeWaits = quick ? Math.min(exchangeWaits + 1, BURST_WAITS) : 0;
     }
 
     private int timedRead(byte[] b, int off, int len) throws IOException {
@@ -220,7 +266,7 @@ public final class SessionInput extends InputStream {
             return source.read(b, off, len);
         }
         long start = System.nanoTime();
-        if (shortWaits >= BURST_WAITS) {
+        if (shortWaits >= BURST_WAITS && !alwaysTimed) {
             // In a burst: the next bytes are due at once, and a timed wait costs two wake-ups
             // of the JDK's timer thread (a third of a round trip's CPU). Untimed, this wait ends
             // with the next frame, at the latest the heartbeat's pong; the wait after it is timed.
@@ -234,6 +280,8 @@ public final class SessionInput extends InputStream {
             waited(System.nanoTime() - start);
             return n;
         } catch (SocketTimeoutException e) {
+            shortWaits = 0; // a long wait: the burst, if any, ended
+            exchangeWaits = 0;
             throw new IdleTimeout();
         } finally {
             connection.readTimeout(Duration.ZERO);

@@ -59,6 +59,9 @@ public final class WebSocketSession implements WebSocket, FrameReader.Callback, 
      */
     public static final Message PARKED = new Message.Binary(new byte[0]);
 
+    /** What {@link #readOrLeave} returns when nothing arrived in time; compared by identity, never delivered. */
+    public static final Message LEFT = new Message.Binary(new byte[0]);
+
     private final Connection connection;
     private final SessionInput input;
     private final boolean isClient;
@@ -222,7 +225,7 @@ public final class WebSocketSession implements WebSocket, FrameReader.Callback, 
                 return null;
             }
             T result = step.read();
-            if (result == PARKED) {
+            if (result == PARKED || result == LEFT) {
                 return result;
             }
             if (result != null) {
@@ -286,6 +289,49 @@ public final class WebSocketSession implements WebSocket, FrameReader.Callback, 
         } finally {
             readLock.unlock();
         }
+    }
+
+    /**
+     * Reads the next message for a {@link MessageLoop} on an express thread, like {@link #read()};
+     * but at a message boundary where nothing arrives for {@code linger}, returns {@link #LEFT}
+     * with nothing consumed: the session's burst ended and it goes on on a virtual thread.
+     */
+    public Message readOrLeave(Duration linger) {
+        return readSafely(() -> {
+            if (!input.canPark() || reader.isStreaming()) {
+                return reader.readMessage();
+            }
+            input.markBoundary(linger, true);
+            try {
+                return reader.readMessage();
+            } catch (SessionInput.IdleTimeout idle) {
+                return LEFT;
+            } finally {
+                input.unmark();
+            }
+        });
+    }
+
+    /**
+     * Whether the session is in a back-to-back exchange (each recent message waited briefly for
+     * the peer, none was buffered ahead) and its transport can tell when it ends; read by the
+     * thread that reads it.
+     */
+    boolean inExchange() {
+        return input.canPark() && input.inExchange();
+    }
+
+    /** Whether the peer's recent messages were each buffered before the previous one was handled. */
+    boolean pipelined() {
+        return input.pipelined();
+    }
+
+    /**
+     * Lets the connection outlive the call of the thread serving it now, so the session can go
+     * on on another thread ({@link Connection#detach()}); the session's end closes it, as always.
+     */
+    boolean detach() {
+        return connection.detach();
     }
 
     /** The peer's close frame arrived (onClose ran): answers it unless we started, then ends. */

@@ -34,8 +34,8 @@ import org.osgi.util.tracker.ServiceTrackerCustomizer;
  * ({@code switchboard.host}, {@code switchboard.port}, {@code switchboard.maxMessageSize} in
  * bytes, {@code switchboard.closeTimeout}, {@code switchboard.handshakeTimeout},
  * {@code switchboard.drainTimeout}, {@code switchboard.pingInterval}, {@code switchboard.readTimeout},
- * {@code switchboard.writeTimeout}, {@code switchboard.idleThreshold} in milliseconds, {@code switchboard.maxMissedPongs},
- * {@code switchboard.maxSessions}). While serving, it registers the server as
+ * {@code switchboard.writeTimeout}, {@code switchboard.idleThreshold} in milliseconds,
+ * {@code switchboard.expressThreads}, {@code switchboard.maxMissedPongs}, {@code switchboard.maxSessions}). While serving, it registers the server as
  * a service with the property {@code switchboard.server.port}; if binding fails, with
  * {@code switchboard.server.error} instead.
  */
@@ -64,6 +64,7 @@ public final class WebSocketActivator implements BundleActivator {
         setIfPresent(context, "switchboard.readTimeout", v -> b.readTimeout(Duration.ofMillis(Long.parseLong(v))));
         setIfPresent(context, "switchboard.writeTimeout", v -> b.writeTimeout(Duration.ofMillis(Long.parseLong(v))));
         setIfPresent(context, "switchboard.idleThreshold", v -> b.idleThreshold(Duration.ofMillis(Long.parseLong(v))));
+        setIfPresent(context, "switchboard.expressThreads", v -> b.expressThreads(Integer.parseInt(v)));
         setIfPresent(context, "switchboard.maxSessions", v -> b.maxSessions(Integer.parseInt(v)));
         setIfPresent(context, "switchboard.compression", v -> b.compression(Boolean.parseBoolean(v)));
         setIfPresent(context, "switchboard.maxInboundMemory", v -> {
