@@ -108,4 +108,37 @@ class TcpListenerTest {
             }
         }
     }
+
+    @Test
+    void aDetachedConnectionOutlivesItsHandlerAndIsClosedByWhoeverServesItLast() throws Exception {
+        ServerSocketChannel server = bound(0);
+        int port = ((InetSocketAddress) server.getLocalAddress()).getPort();
+        java.util.concurrent.CompletableFuture<Thread> later = new java.util.concurrent.CompletableFuture<>();
+        TcpListener listener = new TcpListener(server, connection -> {
+            if (!connection.detach()) {
+                throw new AssertionError("a TCP connection can be detached");
+            }
+            // The handler returns at once; another thread goes on with the connection.
+            later.complete(Thread.ofVirtual().start(() -> {
+                try {
+                    byte[] in = connection.input().readNBytes(4);
+                    connection.output().write(("re:" + new String(in, StandardCharsets.US_ASCII))
+                            .getBytes(StandardCharsets.US_ASCII));
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                } finally {
+                    connection.close();
+                }
+            }));
+        });
+        try (Socket client = new Socket(InetAddress.getLoopbackAddress(), port)) {
+            client.setSoTimeout(10_000);
+            Thread servesLast = later.get(10, TimeUnit.SECONDS); // the handler returned; the connection is open
+            client.getOutputStream().write("ping".getBytes(StandardCharsets.US_ASCII));
+            assertEquals("re:ping", new String(client.getInputStream().readAllBytes(), StandardCharsets.US_ASCII));
+            servesLast.join(java.time.Duration.ofSeconds(10));
+        } finally {
+            listener.close();
+        }
+    }
 }
