@@ -101,6 +101,45 @@ class TcpConnectionTest {
     }
 
     @Test
+    void readsAndTheReadTimeoutWorkTheSameBeforeAndAfterAHandOver() throws Exception {
+        BlockingQueue<Object> seen = new ArrayBlockingQueue<>(8);
+        try (Socket client = serve(connection -> {
+            try {
+                seen.add(new String(connection.input().readNBytes(2), StandardCharsets.US_ASCII));
+                connection.whenReadable(() -> {
+                    try {
+                        InputStream in = connection.input(); // the same stream as before the hand-over
+                        seen.add(new String(in.readNBytes(4), StandardCharsets.US_ASCII));
+                        connection.readTimeout(Duration.ofMillis(20));
+                        try {
+                            in.read();
+                        } catch (SocketTimeoutException expected) {
+                            seen.add("timed out");
+                        }
+                        connection.readTimeout(Duration.ZERO);
+                        seen.add(in.read());
+                    } catch (IOException e) {
+                        seen.add(e);
+                    } finally {
+                        connection.close();
+                    }
+                });
+            } catch (IOException e) {
+                seen.add(e);
+            }
+        })) {
+            OutputStream out = client.getOutputStream();
+            out.write("hi".getBytes(StandardCharsets.US_ASCII));
+            assertEquals("hi", seen.poll(20, TimeUnit.SECONDS));
+            out.write("ping".getBytes(StandardCharsets.US_ASCII));
+            assertEquals("ping", seen.poll(20, TimeUnit.SECONDS));
+            assertEquals("timed out", seen.poll(20, TimeUnit.SECONDS));
+            out.write('x');
+            assertEquals((int) 'x', seen.poll(20, TimeUnit.SECONDS));
+        }
+    }
+
+    @Test
     void theEndOfTheStreamResumesTheOwner() throws Exception {
         BlockingQueue<Integer> reads = new ArrayBlockingQueue<>(2);
         Socket client = serve(connection -> connection.whenReadable(() -> {
