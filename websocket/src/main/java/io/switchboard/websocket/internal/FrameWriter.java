@@ -161,6 +161,13 @@ public final class FrameWriter {
         }
     }
 
+    /** Writes frames encoded elsewhere (a message encoded once for many sessions), after the held ones. */
+    public void writeEncoded(byte[] encoded) throws IOException {
+        flush();
+        out.write(encoded);
+        out.flush();
+    }
+
     /** Writes a close frame (§5.5.1); code -1 writes an empty payload. */
     public void writeClose(int code, String reason) throws IOException {
         if (code < 0) {

@@ -26,7 +26,6 @@ import java.util.Optional;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.atomic.AtomicReferenceFieldUpdater;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * The one stateful class of the engine: a WebSocket connection after a successful handshake,
@@ -45,7 +44,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * anything that writes to a virtual thread.
  *
  * <p>Thread safety: {@link #read()} is serialised by {@code readLock}; frames are written by the
- * {@link SessionWriter} under its locks ({@link ReentrantLock}s, so virtual threads never pin
+ * {@link SessionWriter} under its locks ({@link CompactLock}s, so virtual threads never pin
  * while blocked in a write). Any thread may send and close.
  */
 public final class WebSocketSession implements WebSocket, FrameReader.Callback, Watchdogs.Watched,
@@ -74,7 +73,7 @@ public final class WebSocketSession implements WebSocket, FrameReader.Callback, 
     private final FrameReader reader;
     /** Writes every frame: message order, fragments, owed pongs, the write deadline. */
     private final SessionWriter out;
-    private final ReentrantLock readLock = new ReentrantLock();
+    private final CompactLock readLock = CompactLock.nonfair();
     /** The thread in read() now or last; frames it sends may wait for its next read (see SessionWriter). */
     private volatile Thread reading;
     /** Set once, by terminate(), when the transport is released. */
@@ -173,9 +172,9 @@ public final class WebSocketSession implements WebSocket, FrameReader.Callback, 
         if (config.maxStreamedMessageSize() > 0) {
             reader.maxStreamedSize(config.maxStreamedMessageSize());
         }
-        this.out = new SessionWriter(this, connection.output(), new FrameWriter(connection.output(), isClient ? new SecureRandom() : null), deflater,
-                budget, config);
-        this.input.beforeWaiting(out::flushHeldNow);
+        this.out = new SessionWriter(this, new FrameWriter(connection.output(), isClient ? new SecureRandom() : null),
+                deflater, budget, config);
+        this.input.beforeWaiting(out); // flushes held frames
         watched = config.needsWatchdog();
         if (watched) {
             nextPingAt = System.nanoTime() + config.pingInterval().toNanos();
