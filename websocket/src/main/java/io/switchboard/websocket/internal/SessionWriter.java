@@ -66,14 +66,23 @@ final class SessionWriter implements HeldFrames.Writer, Runnable {
     /** Counts the frames written; set before the session is used. */
     private volatile SessionCounters counters = SessionCounters.NONE;
 
-    SessionWriter(Owner owner, FrameWriter frames, MessageDeflater deflater, OutboundBudget budget,
-            SessionConfig config) {
+    SessionWriter(Owner owner, FrameWriter frames, MessageDeflater deflater, SessionConfig config) {
         this.owner = owner;
         this.frames = frames;
         this.deflater = deflater;
-        this.budget = budget;
+        this.budget = new OutboundBudget(config.outboundBudget());
         this.fragmentSize = config.fragmentSize();
         this.timesWrites = !config.writeTimeout().isZero();
+    }
+
+    /** The outbound budget: what sends may queue behind the one being written. */
+    OutboundBudget budget() {
+        return budget;
+    }
+
+    /** The compressor if permessage-deflate was agreed; else null. */
+    MessageDeflater deflater() {
+        return deflater;
     }
 
     void counters(SessionCounters counters) {

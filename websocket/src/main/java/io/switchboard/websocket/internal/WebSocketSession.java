@@ -67,8 +67,10 @@ public final class WebSocketSession implements WebSocket, FrameReader.Callback, 
     private final Request request;
     private final Optional<String> subProtocol;
     private final SessionConfig config;
-    /** The compressor and decompressor if permessage-deflate was negotiated; else null. Released on termination. */
-    private final MessageDeflater deflater;
+    /**
+     * The decompressor if permessage-deflate was negotiated; else null. Released on termination,
+     * with the compressor, which the writer holds (as it holds the outbound budget).
+     */
     private final MessageInflater inflater;
     private final FrameReader reader;
     /** Writes every frame: message order, fragments, owed pongs, the write deadline. */
@@ -90,7 +92,6 @@ public final class WebSocketSession implements WebSocket, FrameReader.Callback, 
     }
     /** The most bytes read and discarded while waiting for the peer to end its stream after we failed it. */
     static final long LINGER_MAX_BYTES = 4L * 1024 * 1024;
-    private final OutboundBudget budget;
     /** Pings and pongs the peer may still send; null until the first one arrives. Used by the reading thread only. */
     private TokenBucket controlFrames;
 
@@ -157,7 +158,7 @@ public final class WebSocketSession implements WebSocket, FrameReader.Callback, 
      */
     public WebSocketSession(Connection connection, InputStream input, boolean isClient, Request request,
             Optional<String> subProtocol, DeflateAgreement deflate, SessionConfig config, Runnable onTerminated) {
-        this.deflater = deflate == null ? null : deflate.deflater(isClient);
+        MessageDeflater deflater = deflate == null ? null : deflate.deflater(isClient);
         this.inflater = deflate == null ? null : deflate.inflater(isClient);
         this.connection = connection;
         this.input = input instanceof SessionInput own ? own : new SessionInput(input, null, 0);
@@ -165,7 +166,6 @@ public final class WebSocketSession implements WebSocket, FrameReader.Callback, 
         this.request = request;
         this.subProtocol = subProtocol;
         this.config = config;
-        this.budget = new OutboundBudget(config.outboundBudget());
         this.onTerminated = onTerminated;
         this.reader = new FrameReader(this.input, isClient, config.maxMessageSize(), inflater,
                 config.inboundMemory().account(), this);
@@ -173,7 +173,7 @@ public final class WebSocketSession implements WebSocket, FrameReader.Callback, 
             reader.maxStreamedSize(config.maxStreamedMessageSize());
         }
         this.out = new SessionWriter(this, new FrameWriter(connection.output(), isClient ? new SecureRandom() : null),
-                deflater, budget, config);
+                deflater, config);
         this.input.beforeWaiting(out); // flushes held frames
         watched = config.needsWatchdog();
         if (watched) {
@@ -438,6 +438,7 @@ public final class WebSocketSession implements WebSocket, FrameReader.Callback, 
      * message does not fit (see {@link MessageDeflater#takesSharedFrame}).
      */
     public boolean sendShared(SharedFrame frame) {
+        MessageDeflater deflater = out.deflater();
         if (isClient || deflater != null && !deflater.takesSharedFrame(frame.length())) {
             return sendFrame(frame.opcode(), frame.payload(), 0, frame.length());
         }
@@ -469,6 +470,7 @@ public final class WebSocketSession implements WebSocket, FrameReader.Callback, 
      * do not fit: close the peer with 1008, or wait up to the write timeout and then drop it.
      */
     private boolean reserve(int length) {
+        OutboundBudget budget = out.budget();
         try {
             switch (budget.take(length, !config.closeSlowPeer(), config.writeTimeout(),
                     () -> closeSent || terminated)) {
@@ -686,7 +688,8 @@ public final class WebSocketSession implements WebSocket, FrameReader.Callback, 
             }
             connection.close();
             reader.release();
-            budget.wakeAll();
+            out.budget().wakeAll();
+            MessageDeflater deflater = out.deflater();
             if (deflater != null) {
                 deflater.release();
                 inflater.release();
