@@ -13,7 +13,6 @@ import java.nio.channels.SocketChannel;
 import java.time.Duration;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.locks.Condition;
-import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * A {@link Connection} over a TCP {@link SocketChannel} that can wait for input without a
@@ -57,7 +56,7 @@ final class TcpConnection extends InputStream implements Connection {
     private final SocketAddress localAddress;
     /** Starts the virtual thread that runs a resumed owner. */
     private final ThreadFactory threads;
-    private final ReentrantLock lock = new ReentrantLock();
+    private final ConnectionLock lock = new ConnectionLock();
     /** Signalled when the mode returns to ACTIVE, the poller saw OP_WRITE, or the connection closed. */
     private Condition writable;
     /** Guarded by lock: one of ACTIVE, PARKING, IDLE, RESUMING. */
