@@ -24,7 +24,6 @@ final class OutboundBudget {
         CLOSED
     }
 
-    private final long limit;
     private final CompactLock lock = CompactLock.nonfair();
     /**
      * Guarded by lock: signalled when bytes leave the waiting part, or when the session ends;
@@ -36,16 +35,14 @@ final class OutboundBudget {
     /** Guarded by lock: the part of queued being written now, which the budget does not limit. */
     private long writing;
 
-    OutboundBudget(long limit) {
-        this.limit = limit;
-    }
-
     /**
-     * Counts {@code length} bytes as waiting, once they fit. Over budget it returns {@link
+     * Counts {@code length} bytes as waiting, once they fit within {@code limit} (the session
+     * configuration's, passed in rather than copied into every session's budget). Over it returns {@link
      * Take#OVER} at once unless {@code wait}; else it waits up to {@code timeout} (zero: no
      * limit), returning early if {@code closed} turns true.
      */
-    Take take(int length, boolean wait, Duration timeout, BooleanSupplier closed) throws InterruptedException {
+    Take take(int length, long limit, boolean wait, Duration timeout, BooleanSupplier closed)
+            throws InterruptedException {
         lock.lock();
         try {
             long deadline = 0;

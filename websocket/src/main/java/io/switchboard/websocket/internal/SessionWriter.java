@@ -70,7 +70,7 @@ final class SessionWriter implements HeldFrames.Writer, Runnable {
         this.owner = owner;
         this.frames = frames;
         this.deflater = deflater;
-        this.budget = new OutboundBudget(config.outboundBudget());
+        this.budget = new OutboundBudget();
         this.fragmentSize = config.fragmentSize();
         this.timesWrites = !config.writeTimeout().isZero();
     }

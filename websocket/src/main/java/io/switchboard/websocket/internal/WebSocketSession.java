@@ -472,7 +472,7 @@ public final class WebSocketSession implements WebSocket, FrameReader.Callback, 
     private boolean reserve(int length) {
         OutboundBudget budget = out.budget();
         try {
-            switch (budget.take(length, !config.closeSlowPeer(), config.writeTimeout(),
+            switch (budget.take(length, config.outboundBudget(), !config.closeSlowPeer(), config.writeTimeout(),
                     () -> closeSent || terminated)) {
                 case TAKEN:
                     return true;
