@@ -565,6 +565,17 @@ public final class FrameReader {
         this.maxStreamedSize = bytes;
     }
 
+    /**
+     * Lets go of the message buffer between messages: a text message's buffer stays for the
+     * next one (up to {@link #CHUNK}), which a session going idle need not keep. Called by the
+     * reading thread; does nothing inside a message.
+     */
+    public void trim() {
+        if (messageOpcode == -1 && !streaming && message.length > 0) {
+            resize(0);
+        }
+    }
+
     /** Gives back everything charged to the memory account (any thread, once the session ends). */
     public void release() {
         memory.close();

@@ -53,6 +53,23 @@ class FrameReaderTest {
         return reader(new ByteArrayInputStream(bytes), CLIENT, NO_LIMIT);
     }
 
+    @Test
+    void aTrimmedReaderHoldsNoMessageBufferBetweenMessagesAndReadsOnAsBefore() throws Exception {
+        InboundMemory.Account account = new InboundMemory(Long.MAX_VALUE).account();
+        byte[] first = pattern(1000);
+        Arrays.fill(first, (byte) 'a');
+        byte[] bytes = concat(frame(0x81, first, true), frame(0x01, utf8("ab"), true), frame(0x80, utf8("c"), true),
+                frame(0x81, utf8("d"), true));
+        FrameReader reader = new FrameReader(new ByteArrayInputStream(bytes), SERVER, NO_LIMIT, null, account, callback);
+        assertEquals(new Message.Text("a".repeat(1000)), reader.readMessage());
+        assertEquals(1000, account.held(), "a text message's buffer stays for the next one");
+        reader.trim();
+        assertEquals(0, account.held());
+        assertEquals(new Message.Text("abc"), reader.readMessage());
+        reader.trim();
+        assertEquals(new Message.Text("d"), reader.readMessage());
+    }
+
     private static void assertFails(CloseStatus expected, Executable read) {
         ProtocolException e = assertThrows(ProtocolException.class, read);
         assertEquals(expected, e.status(), e.getMessage());
