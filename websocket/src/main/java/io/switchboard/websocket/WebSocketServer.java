@@ -489,7 +489,6 @@ public final class WebSocketServer {
         WebSocketSession session = upgrade.session();
         try {
             upgrade.route().sessions().remove(session);
-            sessions.remove(session);
             counters.close(upgrade.request().path(), session.counters(), session.sentCloseStatus(),
                     session.receivedCloseStatus());
             AccessLog.ended(upgrade.request(), session.subProtocol(), session);
@@ -497,6 +496,9 @@ public final class WebSocketServer {
             admitted.decrementAndGet();
             addressLimits.closed(connection.remoteAddress());
             openConnections.decrementAndGet();
+            // Last: stop() returns once no session is left, and by then every count is down
+            // (removed first, a stop() could return with this connection still counted open).
+            sessions.remove(session);
             if (sessions.isEmpty()) {
                 sessionsLock.lock();
                 try {

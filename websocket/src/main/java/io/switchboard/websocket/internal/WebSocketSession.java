@@ -273,6 +273,7 @@ public final class WebSocketSession implements WebSocket, FrameReader.Callback, 
                 } catch (SessionInput.IdleTimeout idle) {
                     input.release();
                     out.trim();
+                    reader.trim(); // a text message's buffer (up to 64 KiB) would stay for the next one
                     reading = null; // the thread ends: don't keep it reachable
                     parked = true;
                     if (connection.whenReadable(resume)) {
