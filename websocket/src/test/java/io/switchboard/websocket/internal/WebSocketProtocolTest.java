@@ -30,11 +30,11 @@ class WebSocketProtocolTest {
     void toggleMaskMatchesTheByteByByteDefinition() {
         Random random = new Random(42);
         int[] keys = {0x37fa213d, 0, -1, 0x01020304, 0x80000001, random.nextInt()};
-        int[] lengths = new int[80];
+        int[] large = {125, 126, 255, 256, 257, 263, 1000, 4093, 8192, 8199, 65537, 100_003};
+        int[] lengths = new int[70 + large.length];
         for (int i = 0; i < 70; i++) {
             lengths[i] = i;
         }
-        int[] large = {125, 126, 255, 256, 1000, 4093, 8192, 8199, 65537, 100_003};
         System.arraycopy(large, 0, lengths, 70, large.length);
 
         for (int key : keys) {
