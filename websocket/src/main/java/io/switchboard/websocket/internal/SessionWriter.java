@@ -9,6 +9,7 @@ import java.lang.invoke.VarHandle;
 import java.time.Duration;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * The sending half of a {@link WebSocketSession}: every frame the session writes goes through
@@ -51,9 +52,13 @@ final class SessionWriter implements HeldFrames.Writer, Runnable {
     /** Whether writes are timed (a write timeout is set): the watchdog then watches the write counter. */
     private final boolean timesWrites;
     /** Held by a data message's sender for all its fragments, taken before frameLock. */
-    private final CompactLock messageLock = CompactLock.nonfair();
-    /** Held while one frame is written; fair, see the class description. */
-    private final CompactLock frameLock = CompactLock.fair();
+    private final ReentrantLock messageLock = new ReentrantLock();
+    /**
+     * Held while one frame is written; fair, see the class description. These two are
+     * ReentrantLocks, not CompactLocks (16 bytes more each): with CompactLocks here a 64 KiB text
+     * echo took about 10 % more server CPU per message.
+     */
+    private final ReentrantLock frameLock = new ReentrantLock(true);
     /** Pongs owed, in the order of their pings, and their count; null until the first ping. */
     private volatile OwedPongs pendingPongs;
     /**

@@ -44,8 +44,8 @@ import java.util.concurrent.ConcurrentLinkedQueue;
  * anything that writes to a virtual thread.
  *
  * <p>Thread safety: {@link #read()} is serialised by {@code readLock}; frames are written by the
- * {@link SessionWriter} under its locks ({@link CompactLock}s, so virtual threads never pin
- * while blocked in a write). Any thread may send and close.
+ * {@link SessionWriter} under its locks (java.util.concurrent locks, so virtual threads never
+ * pin while blocked in a write). Any thread may send and close.
  */
 public final class WebSocketSession implements WebSocket, FrameReader.Callback, Watchdogs.Watched,
         SessionWriter.Owner {
