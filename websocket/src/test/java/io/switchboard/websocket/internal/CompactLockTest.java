@@ -16,7 +16,7 @@ import java.util.concurrent.locks.Condition;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-/** CompactLock keeps ReentrantLock's contract: reentry, ownership, fairness, conditions. */
+/** CompactLock keeps ReentrantLock's contract: reentry, ownership, conditions. */
 @Timeout(30)
 class CompactLockTest {
 
@@ -54,7 +54,7 @@ class CompactLockTest {
 
     @Test
     void aTimedTryLockGivesUpWhileAnotherHoldsIt() throws Exception {
-        CompactLock lock = CompactLock.fair();
+        CompactLock lock = CompactLock.nonfair();
         lock.lock();
         try {
             CompletableFuture<Boolean> other = CompletableFuture.supplyAsync(() -> {
@@ -70,57 +70,6 @@ class CompactLockTest {
         } finally {
             lock.unlock();
         }
-    }
-
-    @Test
-    void aFairLockIsGrantedInArrivalOrder() throws Exception {
-        CompactLock lock = CompactLock.fair();
-        List<Integer> order = new ArrayList<>();
-        List<Thread> waiters = new ArrayList<>();
-        lock.lock();
-        for (int i = 0; i < 5; i++) {
-            int n = i;
-            Thread t = Thread.ofVirtual().start(() -> {
-                lock.lock();
-                try {
-                    order.add(n); // guarded by the lock
-                } finally {
-                    lock.unlock();
-                }
-            });
-            waiters.add(t);
-            while (lock.getQueueLength() < i + 1) {
-                Thread.onSpinWait(); // bounded by the test's timeout: each waiter queues at once
-            }
-        }
-        lock.unlock();
-        for (Thread t : waiters) {
-            t.join();
-        }
-        assertEquals(List.of(0, 1, 2, 3, 4), order);
-    }
-
-    @Test
-    void aFairLockMakesItsReleasingOwnerQueueBehindTheWaiter() throws Exception {
-        CompactLock lock = CompactLock.fair();
-        AtomicBoolean waiterHadIt = new AtomicBoolean();
-        lock.lock();
-        Thread waiter = Thread.ofVirtual().start(() -> {
-            lock.lock();
-            waiterHadIt.set(true);
-            lock.unlock();
-        });
-        while (!lock.isQueued(waiter)) {
-            Thread.onSpinWait(); // bounded by the test's timeout: the waiter queues at once
-        }
-        lock.unlock();
-        lock.lock(); // does not barge: the queued waiter goes first
-        try {
-            assertTrue(waiterHadIt.get());
-        } finally {
-            lock.unlock();
-        }
-        waiter.join();
     }
 
     @Test
