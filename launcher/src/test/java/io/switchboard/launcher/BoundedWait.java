@@ -5,8 +5,11 @@ import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 
 /**
- * Polls a condition until it holds or a deadline passes; the only way the tests wait. A short
- * pause between polls keeps the loop from spinning; it is never the wait itself.
+ * Polls a condition until it holds or a deadline passes; the way the tests wait for state that
+ * has no event to wait on (a bundle's state, a log line, a reply on a fresh connection). A short
+ * pause between polls keeps the loop from spinning; it is never the wait itself: the condition is
+ * probed again after every pause and once more at the deadline, so a pause only ever delays
+ * noticing a condition by about {@link #POLL_MILLIS}, and never decides the outcome.
  */
 final class BoundedWait {
 
@@ -32,6 +35,9 @@ final class BoundedWait {
                 throw new AssertionError("not within " + timeout.toMillis() + " ms: " + what);
             }
             try {
+                // The poll interval, not a wait for anything. Thread.sleep rather than
+                // LockSupport.parkNanos: it throws on interrupt, where parkNanos would return at once
+                // and turn the rest of the wait into a busy spin.
                 Thread.sleep(POLL_MILLIS);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();

@@ -18,6 +18,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
 import java.util.Random;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
@@ -361,8 +362,13 @@ class HotDeployTest {
 
     @Test
     void jarWrittenSlowlyIsInstalledOnceAndComplete() throws Exception {
+        AtomicInteger listings = new AtomicInteger(); // scans begun: each lists the folder once
+        DeployDirectory.Listing counting = folder -> {
+            listings.incrementAndGet();
+            return DeployDirectory.listFolder(folder);
+        };
         try (LogRecorder log = LogRecorder.of(DeployDirectory.class);
-                RunningLauncher launcher = RunningLauncher.start(deploy, cache, "--quiet-period", "1s")) {
+                RunningLauncher launcher = RunningLauncher.start(deploy, cache, counting, "--quiet-period", "1s")) {
             String location = DeployDirectory.LOCATION_PREFIX + "slow.jar";
             List<Integer> events = new CopyOnWriteArrayList<>();
             BundleListener listener = event -> {
@@ -377,8 +383,12 @@ class HotDeployTest {
                 int half = content.length / 2;
                 out.write(content, 0, half);
                 out.flush();
-                // A slow writer: the pause spans several scans (50 ms) but not the quiet period.
-                Thread.sleep(300);
+                // A slow writer: it pauses until two whole scans have seen the half-written jar (a
+                // scan that begins listing after the flush sees it; scans run one after another, so
+                // once a third has begun two are over), well short of the 1 s quiet period.
+                int flushedAt = listings.get();
+                BoundedWait.until(STEP, "two scans over the half-written jar", () -> listings.get() >= flushedAt + 3);
+                assertEquals(Optional.empty(), launcher.deployed("slow.jar"), "the half-written jar left alone");
                 out.write(content, half, content.length - half);
             }
 
