@@ -113,63 +113,14 @@ public final class WebSocketOptions {
 
     private static final WebSocketOptions DEFAULTS = builder().build();
 
-    private final long maxMessageSize;
-    private final Duration closeTimeout;
-    private final Duration handshakeTimeout;
-    private final int maxHandshakeSize;
-    private final Duration connectTimeout;
-    private final Duration drainTimeout;
-    private final Duration handoverGrace;
-    private final Duration pingInterval;
-    private final int maxMissedPongs;
-    private final Duration readTimeout;
-    private final Duration writeTimeout;
-    private final Duration idleThreshold;
-    private final int expressThreads;
-    private final long outboundBudget;
-    private final SlowPeerPolicy slowPeerPolicy;
-    private final int maxSessions;
-    private final List<String> subProtocols;
-    private final Path unixSocket;
-    private final boolean compression;
-    private final long maxInboundMemory;
-    private final int controlFrameRate;
-    private final int descriptorReserve;
-    private final int maxConnectionsPerAddress;
-    private final int maxHandshakesPerSecondPerAddress;
-    private final int fragmentSize;
-    private final long maxStreamedMessageSize;
+    /** This instance's own copy: never written after the constructor, so the options are immutable. */
+    private final OptionValues values;
     private final DeflatePolicy deflatePolicy;
 
-    private WebSocketOptions(Builder b) {
-        this.maxMessageSize = b.maxMessageSize;
-        this.closeTimeout = b.closeTimeout;
-        this.handshakeTimeout = b.handshakeTimeout;
-        this.maxHandshakeSize = b.maxHandshakeSize;
-        this.connectTimeout = b.connectTimeout;
-        this.drainTimeout = b.drainTimeout;
-        this.handoverGrace = b.handoverGrace;
-        this.pingInterval = b.pingInterval;
-        this.maxMissedPongs = b.maxMissedPongs;
-        this.readTimeout = b.readTimeout;
-        this.writeTimeout = b.writeTimeout;
-        this.idleThreshold = b.idleThreshold;
-        this.expressThreads = b.expressThreads;
-        this.outboundBudget = b.outboundBudget;
-        this.slowPeerPolicy = b.slowPeerPolicy;
-        this.maxSessions = b.maxSessions;
-        this.subProtocols = b.subProtocols;
-        this.unixSocket = b.unixSocket;
-        this.compression = b.compression;
-        this.maxInboundMemory = b.maxInboundMemory;
-        this.controlFrameRate = b.controlFrameRate;
-        this.descriptorReserve = b.descriptorReserve;
-        this.maxConnectionsPerAddress = b.maxConnectionsPerAddress;
-        this.maxHandshakesPerSecondPerAddress = b.maxHandshakesPerSecondPerAddress;
-        this.fragmentSize = b.fragmentSize;
-        this.maxStreamedMessageSize = b.maxStreamedMessageSize;
-        this.deflatePolicy = new DeflatePolicy(b.compressionWindowBits, b.compressionMemoryLevel,
-                b.compressionContextTakeover);
+    private WebSocketOptions(OptionValues values) {
+        this.values = values;
+        this.deflatePolicy = new DeflatePolicy(values.compressionWindowBits, values.compressionMemoryLevel,
+                values.compressionContextTakeover);
     }
 
     /** The options with every default. */
@@ -179,74 +130,45 @@ public final class WebSocketOptions {
 
     /** A builder starting from the defaults. */
     public static Builder builder() {
-        return new Builder();
+        return new Builder(new OptionValues());
     }
 
     /** A builder starting from these options. */
     public Builder toBuilder() {
-        Builder b = new Builder();
-        b.maxMessageSize = maxMessageSize;
-        b.closeTimeout = closeTimeout;
-        b.handshakeTimeout = handshakeTimeout;
-        b.maxHandshakeSize = maxHandshakeSize;
-        b.connectTimeout = connectTimeout;
-        b.drainTimeout = drainTimeout;
-        b.handoverGrace = handoverGrace;
-        b.pingInterval = pingInterval;
-        b.maxMissedPongs = maxMissedPongs;
-        b.readTimeout = readTimeout;
-        b.writeTimeout = writeTimeout;
-        b.idleThreshold = idleThreshold;
-        b.expressThreads = expressThreads;
-        b.outboundBudget = outboundBudget;
-        b.slowPeerPolicy = slowPeerPolicy;
-        b.maxSessions = maxSessions;
-        b.subProtocols = subProtocols;
-        b.unixSocket = unixSocket;
-        b.compression = compression;
-        b.maxInboundMemory = maxInboundMemory;
-        b.controlFrameRate = controlFrameRate;
-        b.descriptorReserve = descriptorReserve;
-        b.maxConnectionsPerAddress = maxConnectionsPerAddress;
-        b.maxHandshakesPerSecondPerAddress = maxHandshakesPerSecondPerAddress;
-        b.fragmentSize = fragmentSize;
-        b.maxStreamedMessageSize = maxStreamedMessageSize;
-        b.compressionWindowBits = deflatePolicy.windowBits();
-        b.compressionMemoryLevel = deflatePolicy.memoryLevel();
-        b.compressionContextTakeover = deflatePolicy.contextTakeover();
-        return b;
+        return new Builder(values.copy());
     }
 
     /** The largest message payload accepted, in bytes; a larger one closes the connection with 1009. */
     public long maxMessageSize() {
-        return maxMessageSize;
+        return values.maxMessageSize;
     }
 
     /** The limits of one session, for the engine. */
     SessionConfig sessionConfig(long maxMessageSize, InboundMemory inboundMemory, IncidentSummary incidents) {
-        return new SessionConfig(maxMessageSize, closeTimeout, pingInterval, maxMissedPongs, readTimeout,
-                writeTimeout, outboundBudget, slowPeerPolicy == SlowPeerPolicy.CLOSE, controlFrameRate,
-                inboundMemory, incidents, fragmentSize, maxStreamedMessageSize);
+        return new SessionConfig(maxMessageSize, values.closeTimeout, values.pingInterval, values.maxMissedPongs,
+                values.readTimeout, values.writeTimeout, values.outboundBudget,
+                values.slowPeerPolicy == SlowPeerPolicy.CLOSE, values.controlFrameRate, inboundMemory, incidents,
+                values.fragmentSize, values.maxStreamedMessageSize);
     }
 
     /** How long to wait for the peer's close frame after sending ours, then drop the connection. */
     public Duration closeTimeout() {
-        return closeTimeout;
+        return values.closeTimeout;
     }
 
     /** How long the HTTP upgrade request (server) or response (client) may take to arrive. */
     public Duration handshakeTimeout() {
-        return handshakeTimeout;
+        return values.handshakeTimeout;
     }
 
     /** The largest request line plus headers the server reads; beyond it the answer is 431. */
     public int maxHandshakeSize() {
-        return maxHandshakeSize;
+        return values.maxHandshakeSize;
     }
 
     /** How long the client's TCP connect may take. */
     public Duration connectTimeout() {
-        return connectTimeout;
+        return values.connectTimeout;
     }
 
     /**
@@ -255,7 +177,7 @@ public final class WebSocketOptions {
      * with 1001 (going away). Lets a handler be replaced without dropping its users.
      */
     public Duration drainTimeout() {
-        return drainTimeout;
+        return values.drainTimeout;
     }
 
     /**
@@ -263,12 +185,12 @@ public final class WebSocketOptions {
      * before it is answered 404, so that replacing a handler fails no handshake.
      */
     public Duration handoverGrace() {
-        return handoverGrace;
+        return values.handoverGrace;
     }
 
     /** How often a heartbeat ping is sent; {@link Duration#ZERO} disables heartbeats. */
     public Duration pingInterval() {
-        return pingInterval;
+        return values.pingInterval;
     }
 
     /**
@@ -276,7 +198,7 @@ public final class WebSocketOptions {
      * 1001 and the reason "pong timeout"; 0 turns the check off. Any pong resets the count.
      */
     public int maxMissedPongs() {
-        return maxMissedPongs;
+        return values.maxMissedPongs;
     }
 
     /**
@@ -284,7 +206,7 @@ public final class WebSocketOptions {
      * and {@code read()} returns null; {@link Duration#ZERO} waits forever.
      */
     public Duration readTimeout() {
-        return readTimeout;
+        return values.readTimeout;
     }
 
     /**
@@ -294,7 +216,7 @@ public final class WebSocketOptions {
      * {@link Duration#ZERO} waits forever.
      */
     public Duration writeTimeout() {
-        return writeTimeout;
+        return values.writeTimeout;
     }
 
     /**
@@ -309,7 +231,7 @@ public final class WebSocketOptions {
      * heartbeat's pong).
      */
     public Duration idleThreshold() {
-        return idleThreshold;
+        return values.idleThreshold;
     }
 
     /**
@@ -325,12 +247,12 @@ public final class WebSocketOptions {
      * {@code onMessage} holds its express thread meanwhile; the others go on.
      */
     public int expressThreads() {
-        return expressThreads;
+        return values.expressThreads;
     }
 
     /** {@link #expressThreads()} with the default resolved: the number of CPUs. */
     int expressThreadCount() {
-        return expressThreads >= 0 ? expressThreads : Runtime.getRuntime().availableProcessors();
+        return values.expressThreads >= 0 ? values.expressThreads : Runtime.getRuntime().availableProcessors();
     }
 
     /**
@@ -339,22 +261,22 @@ public final class WebSocketOptions {
      * single message larger than the budget is still sent when nothing waits ahead of it.
      */
     public long outboundBudget() {
-        return outboundBudget;
+        return values.outboundBudget;
     }
 
     /** What happens when a connection's {@link #outboundBudget()} is exhausted. */
     public SlowPeerPolicy slowPeerPolicy() {
-        return slowPeerPolicy;
+        return values.slowPeerPolicy;
     }
 
     /** Server: the most open sessions; beyond it upgrades get 503 with Retry-After. 0: unlimited. */
     public int maxSessions() {
-        return maxSessions;
+        return values.maxSessions;
     }
 
     /** Client: the sub-protocols offered in {@code Sec-WebSocket-Protocol}, in preference order. */
     public List<String> subProtocols() {
-        return subProtocols;
+        return values.subProtocols;
     }
 
     /**
@@ -362,7 +284,7 @@ public final class WebSocketOptions {
      * still gives the {@code Host} header and the request target. Empty for TCP.
      */
     public Optional<Path> unixSocket() {
-        return Optional.ofNullable(unixSocket);
+        return Optional.ofNullable(values.unixSocket);
     }
 
     /**
@@ -371,7 +293,7 @@ public final class WebSocketOptions {
      * keeps. Off by default: sessions without compression hold no compression state.
      */
     public boolean compression() {
-        return compression;
+        return values.compression;
     }
 
     /**
@@ -382,7 +304,7 @@ public final class WebSocketOptions {
      * go on. 0: unlimited.
      */
     public long maxInboundMemory() {
-        return maxInboundMemory;
+        return values.maxInboundMemory;
     }
 
     /**
@@ -390,7 +312,7 @@ public final class WebSocketOptions {
      * sending faster is closed with 1008 (policy violation). 0: unlimited.
      */
     public int controlFrameRate() {
-        return controlFrameRate;
+        return values.controlFrameRate;
     }
 
     /**
@@ -401,7 +323,7 @@ public final class WebSocketOptions {
      * reserve − descriptors open for other things). 0: no reserve.
      */
     public int descriptorReserve() {
-        return descriptorReserve;
+        return values.descriptorReserve;
     }
 
     /**
@@ -410,7 +332,7 @@ public final class WebSocketOptions {
      * not limited.
      */
     public int maxConnectionsPerAddress() {
-        return maxConnectionsPerAddress;
+        return values.maxConnectionsPerAddress;
     }
 
     /**
@@ -418,7 +340,7 @@ public final class WebSocketOptions {
      * as many; beyond it requests are answered 429 with Retry-After. 0: unlimited.
      */
     public int maxHandshakesPerSecondPerAddress() {
-        return maxHandshakesPerSecondPerAddress;
+        return values.maxHandshakesPerSecondPerAddress;
     }
 
     /**
@@ -427,7 +349,7 @@ public final class WebSocketOptions {
      * them instead of waiting for the whole message; the receiver still gets one message.
      */
     public int fragmentSize() {
-        return fragmentSize;
+        return values.fragmentSize;
     }
 
     /**
@@ -436,7 +358,7 @@ public final class WebSocketOptions {
      * connection with 1009. 0: unlimited.
      */
     public long maxStreamedMessageSize() {
-        return maxStreamedMessageSize;
+        return values.maxStreamedMessageSize;
     }
 
     /**
@@ -468,7 +390,7 @@ public final class WebSocketOptions {
 
     /** The permessage-deflate policy if compression is on, else null. */
     DeflatePolicy deflatePolicy() {
-        return compression ? deflatePolicy : null;
+        return values.compression ? deflatePolicy : null;
     }
 
     /** The permessage-deflate policy, whether or not compression is on (a route may turn it on). */
@@ -478,299 +400,196 @@ public final class WebSocketOptions {
 
     @Override
     public String toString() {
-        return "WebSocketOptions[maxMessageSize=" + maxMessageSize + ", closeTimeout=" + closeTimeout
-                + ", handshakeTimeout=" + handshakeTimeout + ", maxHandshakeSize=" + maxHandshakeSize
-                + ", connectTimeout=" + connectTimeout + ", drainTimeout=" + drainTimeout
-                + ", handoverGrace=" + handoverGrace + ", pingInterval=" + pingInterval
-                + ", maxMissedPongs=" + maxMissedPongs + ", readTimeout=" + readTimeout
-                + ", writeTimeout=" + writeTimeout  + ", idleThreshold=" + idleThreshold
-                + ", expressThreads=" + expressThreads + ", outboundBudget=" + outboundBudget
-                + ", slowPeerPolicy=" + slowPeerPolicy + ", maxSessions=" + maxSessions
-                + ", subProtocols=" + subProtocols + ", unixSocket=" + unixSocket
-                + ", compression=" + compression + ", maxInboundMemory=" + maxInboundMemory
-                + ", controlFrameRate=" + controlFrameRate + ", descriptorReserve=" + descriptorReserve
-                + ", maxConnectionsPerAddress=" + maxConnectionsPerAddress
-                + ", maxHandshakesPerSecondPerAddress=" + maxHandshakesPerSecondPerAddress
-                + ", fragmentSize=" + fragmentSize + ", maxStreamedMessageSize=" + maxStreamedMessageSize + ", compressionPolicy=" + deflatePolicy + "]";
+        return "WebSocketOptions[" + values + ", compressionPolicy=" + deflatePolicy + "]";
     }
 
     /** Builds {@link WebSocketOptions}. Not thread-safe. */
     public static final class Builder {
-        private long maxMessageSize = DEFAULT_MAX_MESSAGE_SIZE;
-        private Duration closeTimeout = DEFAULT_CLOSE_TIMEOUT;
-        private Duration handshakeTimeout = DEFAULT_HANDSHAKE_TIMEOUT;
-        private int maxHandshakeSize = DEFAULT_MAX_HANDSHAKE_SIZE;
-        private Duration connectTimeout = DEFAULT_CONNECT_TIMEOUT;
-        private Duration drainTimeout = DEFAULT_DRAIN_TIMEOUT;
-        private Duration handoverGrace = DEFAULT_HANDOVER_GRACE;
-        private Duration pingInterval = DEFAULT_PING_INTERVAL;
-        private int maxMissedPongs = DEFAULT_MAX_MISSED_PONGS;
-        private Duration readTimeout = DEFAULT_READ_TIMEOUT;
-        private Duration writeTimeout = DEFAULT_WRITE_TIMEOUT;
-        private Duration idleThreshold = DEFAULT_IDLE_THRESHOLD;
-        private int expressThreads = DEFAULT_EXPRESS_THREADS;
-        private long outboundBudget = DEFAULT_OUTBOUND_BUDGET;
-        private SlowPeerPolicy slowPeerPolicy = SlowPeerPolicy.BLOCK;
-        private int maxSessions = DEFAULT_MAX_SESSIONS;
-        private List<String> subProtocols = List.of();
-        private Path unixSocket;
-        private boolean compression;
-        private long maxInboundMemory = defaultMaxInboundMemory();
-        private int controlFrameRate = DEFAULT_CONTROL_FRAME_RATE;
-        private int descriptorReserve = DEFAULT_DESCRIPTOR_RESERVE;
-        private int maxConnectionsPerAddress;
-        private int maxHandshakesPerSecondPerAddress;
-        private int fragmentSize = DEFAULT_FRAGMENT_SIZE;
-        private long maxStreamedMessageSize;
-        private int compressionWindowBits = DEFAULT_COMPRESSION_WINDOW_BITS;
-        private int compressionMemoryLevel = DEFAULT_COMPRESSION_MEMORY_LEVEL;
-        private boolean compressionContextTakeover = true;
+        /** What {@link #build()} copies; checked by {@link OptionRules} as each value is set. */
+        private final OptionValues values;
 
-        private Builder() {
+        private Builder(OptionValues values) {
+            this.values = values;
         }
 
         /** @see WebSocketOptions#maxMessageSize() */
         public Builder maxMessageSize(long bytes) {
-            if (bytes < 1 || bytes > Integer.MAX_VALUE - 8) {
-                throw new IllegalArgumentException("maxMessageSize must be 1.." + (Integer.MAX_VALUE - 8) + ", got " + bytes);
-            }
-            this.maxMessageSize = bytes;
+            values.maxMessageSize = OptionRules.maxMessageSize(bytes);
             return this;
         }
 
         /** @see WebSocketOptions#closeTimeout() */
         public Builder closeTimeout(Duration timeout) {
-            this.closeTimeout = positive("closeTimeout", timeout);
+            values.closeTimeout = OptionRules.positive("closeTimeout", timeout);
             return this;
         }
 
         /** @see WebSocketOptions#handshakeTimeout() */
         public Builder handshakeTimeout(Duration timeout) {
-            this.handshakeTimeout = positive("handshakeTimeout", timeout);
+            values.handshakeTimeout = OptionRules.positive("handshakeTimeout", timeout);
             return this;
         }
 
         /** @see WebSocketOptions#maxHandshakeSize() */
         public Builder maxHandshakeSize(int bytes) {
-            if (bytes < 256) {
-                throw new IllegalArgumentException("maxHandshakeSize must be at least 256, got " + bytes);
-            }
-            this.maxHandshakeSize = bytes;
+            values.maxHandshakeSize = OptionRules.maxHandshakeSize(bytes);
             return this;
         }
 
         /** @see WebSocketOptions#connectTimeout() */
         public Builder connectTimeout(Duration timeout) {
-            this.connectTimeout = positive("connectTimeout", timeout);
+            values.connectTimeout = OptionRules.positive("connectTimeout", timeout);
             return this;
         }
 
         /** @see WebSocketOptions#drainTimeout() */
         public Builder drainTimeout(Duration timeout) {
-            this.drainTimeout = notNegative("drainTimeout", timeout);
+            values.drainTimeout = OptionRules.notNegative("drainTimeout", timeout);
             return this;
         }
 
         /** @see WebSocketOptions#handoverGrace() */
         public Builder handoverGrace(Duration grace) {
-            this.handoverGrace = notNegative("handoverGrace", grace);
+            values.handoverGrace = OptionRules.notNegative("handoverGrace", grace);
             return this;
         }
 
         /** @see WebSocketOptions#pingInterval() */
         public Builder pingInterval(Duration interval) {
-            this.pingInterval = notNegative("pingInterval", interval);
+            values.pingInterval = OptionRules.notNegative("pingInterval", interval);
             return this;
         }
 
         /** @see WebSocketOptions#maxMissedPongs() */
         public Builder maxMissedPongs(int count) {
-            if (count < 0) {
-                throw new IllegalArgumentException("maxMissedPongs must not be negative, got " + count);
-            }
-            this.maxMissedPongs = count;
+            values.maxMissedPongs = (int) OptionRules.notNegative("maxMissedPongs", count);
             return this;
         }
 
         /** @see WebSocketOptions#readTimeout() */
         public Builder readTimeout(Duration timeout) {
-            this.readTimeout = notNegative("readTimeout", timeout);
+            values.readTimeout = OptionRules.notNegative("readTimeout", timeout);
             return this;
         }
 
         /** @see WebSocketOptions#writeTimeout() */
         public Builder writeTimeout(Duration timeout) {
-            this.writeTimeout = notNegative("writeTimeout", timeout);
+            values.writeTimeout = OptionRules.notNegative("writeTimeout", timeout);
             return this;
         }
 
         /** @see WebSocketOptions#idleThreshold() */
         public Builder idleThreshold(Duration threshold) {
-            this.idleThreshold = notNegative("idleThreshold", threshold);
+            values.idleThreshold = OptionRules.notNegative("idleThreshold", threshold);
             return this;
         }
 
         /** @see WebSocketOptions#expressThreads() */
         public Builder expressThreads(int threads) {
-            if (threads < -1) {
-                throw new IllegalArgumentException("expressThreads must be -1 (one per CPU), 0 (none) or more: " + threads);
-            }
-            this.expressThreads = threads;
+            values.expressThreads = OptionRules.expressThreads(threads);
             return this;
         }
 
         /** @see WebSocketOptions#outboundBudget() */
         public Builder outboundBudget(long bytes) {
-            if (bytes < 1) {
-                throw new IllegalArgumentException("outboundBudget must be positive, got " + bytes);
-            }
-            this.outboundBudget = bytes;
+            values.outboundBudget = OptionRules.positive("outboundBudget", bytes);
             return this;
         }
 
         /** @see WebSocketOptions#slowPeerPolicy() */
         public Builder slowPeerPolicy(SlowPeerPolicy policy) {
-            this.slowPeerPolicy = Objects.requireNonNull(policy, "policy");
+            values.slowPeerPolicy = Objects.requireNonNull(policy, "policy");
             return this;
         }
 
         /** @see WebSocketOptions#maxSessions() */
         public Builder maxSessions(int max) {
-            if (max < 0) {
-                throw new IllegalArgumentException("maxSessions must not be negative, got " + max);
-            }
-            this.maxSessions = max;
+            values.maxSessions = (int) OptionRules.notNegative("maxSessions", max);
             return this;
         }
 
         /** @see WebSocketOptions#subProtocols() */
         public Builder subProtocols(List<String> protocols) {
-            for (String p : protocols) {
-                if (p.isEmpty() || !p.chars().allMatch(c -> c > 0x20 && c < 0x7F && "\"(),/:;<=>?@[\\]{}".indexOf(c) < 0)) {
-                    throw new IllegalArgumentException("sub-protocol must be an HTTP token, got '" + p + "'");
-                }
-            }
-            this.subProtocols = List.copyOf(protocols);
+            values.subProtocols = OptionRules.subProtocols(protocols);
             return this;
         }
 
         /** @see WebSocketOptions#unixSocket() */
         public Builder unixSocket(Path socket) {
-            this.unixSocket = socket;
+            values.unixSocket = socket;
             return this;
         }
 
         /** @see WebSocketOptions#compression() */
         public Builder compression(boolean enabled) {
-            this.compression = enabled;
+            values.compression = enabled;
             return this;
         }
 
         /** @see WebSocketOptions#maxInboundMemory() */
         public Builder maxInboundMemory(long bytes) {
-            this.maxInboundMemory = notNegative("maxInboundMemory", bytes);
+            values.maxInboundMemory = OptionRules.notNegative("maxInboundMemory", bytes);
             return this;
         }
 
         /** @see WebSocketOptions#controlFrameRate() */
         public Builder controlFrameRate(int perSecond) {
-            this.controlFrameRate = (int) notNegative("controlFrameRate", perSecond);
+            values.controlFrameRate = (int) OptionRules.notNegative("controlFrameRate", perSecond);
             return this;
         }
 
         /** @see WebSocketOptions#descriptorReserve() */
         public Builder descriptorReserve(int descriptors) {
-            this.descriptorReserve = (int) notNegative("descriptorReserve", descriptors);
+            values.descriptorReserve = (int) OptionRules.notNegative("descriptorReserve", descriptors);
             return this;
         }
 
         /** @see WebSocketOptions#maxConnectionsPerAddress() */
         public Builder maxConnectionsPerAddress(int max) {
-            this.maxConnectionsPerAddress = (int) notNegative("maxConnectionsPerAddress", max);
+            values.maxConnectionsPerAddress = (int) OptionRules.notNegative("maxConnectionsPerAddress", max);
             return this;
         }
 
         /** @see WebSocketOptions#maxHandshakesPerSecondPerAddress() */
         public Builder maxHandshakesPerSecondPerAddress(int perSecond) {
-            this.maxHandshakesPerSecondPerAddress = (int) notNegative("maxHandshakesPerSecondPerAddress", perSecond);
+            values.maxHandshakesPerSecondPerAddress = (int) OptionRules.notNegative("maxHandshakesPerSecondPerAddress",
+                    perSecond);
             return this;
         }
 
         /** @see WebSocketOptions#fragmentSize() */
         public Builder fragmentSize(int bytes) {
-            if (bytes < 1) {
-                throw new IllegalArgumentException("fragmentSize must be positive, got " + bytes);
-            }
-            this.fragmentSize = bytes;
+            values.fragmentSize = (int) OptionRules.positive("fragmentSize", bytes);
             return this;
         }
 
         /** @see WebSocketOptions#maxStreamedMessageSize() */
         public Builder maxStreamedMessageSize(long bytes) {
-            this.maxStreamedMessageSize = notNegative("maxStreamedMessageSize", bytes);
+            values.maxStreamedMessageSize = OptionRules.notNegative("maxStreamedMessageSize", bytes);
             return this;
-        }
-
-        private static long notNegative(String name, long value) {
-            if (value < 0) {
-                throw new IllegalArgumentException(name + " must not be negative, got " + value);
-            }
-            return value;
         }
 
         /** @see WebSocketOptions#compressionContextTakeover() */
         public Builder compressionContextTakeover(boolean takeover) {
-            this.compressionContextTakeover = takeover;
+            values.compressionContextTakeover = takeover;
             return this;
         }
 
         /** @see WebSocketOptions#compressionWindowBits() */
         public Builder compressionWindowBits(int bits) {
-            if (bits < 8 || bits > 15) {
-                throw new IllegalArgumentException("compression window bits must be 8-15, got " + bits);
-            }
-            this.compressionWindowBits = bits;
+            values.compressionWindowBits = OptionRules.compressionWindowBits(bits);
             return this;
         }
 
         /** @see WebSocketOptions#compressionMemoryLevel() */
         public Builder compressionMemoryLevel(int level) {
-            if (level < 1 || level > 9) {
-                throw new IllegalArgumentException("compression memory level must be 1-9, got " + level);
-            }
-            this.compressionMemoryLevel = level;
+            values.compressionMemoryLevel = OptionRules.compressionMemoryLevel(level);
             return this;
         }
 
         /** Returns the immutable options holding this builder's current values. */
         public WebSocketOptions build() {
-            return new WebSocketOptions(this);
-        }
-
-        /** The longest duration the timers can count in nanoseconds: about 292 years. */
-        private static final Duration MAX = Duration.ofNanos(Long.MAX_VALUE);
-
-        private static Duration notNegative(String name, Duration d) {
-            Objects.requireNonNull(d, name);
-            if (d.isNegative()) {
-                throw new IllegalArgumentException(name + " must not be negative, got " + d);
-            }
-            return notTooLong(name, d);
-        }
-
-        private static Duration positive(String name, Duration d) {
-            Objects.requireNonNull(d, name);
-            if (d.isNegative() || d.isZero()) {
-                throw new IllegalArgumentException(name + " must be positive, got " + d);
-            }
-            return notTooLong(name, d);
-        }
-
-        private static Duration notTooLong(String name, Duration d) {
-            if (d.compareTo(MAX) > 0) {
-                throw new IllegalArgumentException(name + " must be at most " + MAX + " (about 292 years), got " + d);
-            }
-            return d;
+            return new WebSocketOptions(values.copy());
         }
     }
 }
