@@ -65,19 +65,8 @@ class ExpressLaneTest {
     @AfterEach
     void stop() {
         if (server != null) {
-            server.stop();
-            assertTrue(Await.until(WAIT, () -> server.openConnections() == 0 && server.activeConnections() == 0
-                    && server.expressThreadsBusy() == 0),
-                    () -> "leaked: " + server.openConnections() + " connections, " + server.activeConnections()
-                            + " threads, " + server.expressThreadsBusy() + " express threads");
+            Started.stopLeavingNothing(server, WAIT);
         }
-    }
-
-    private static void expectEcho(RawPeer peer, String text) throws IOException {
-        peer.sendText(text);
-        RawPeer.Frame frame = peer.readFrame();
-        assertEquals(RawPeer.TEXT, frame.opcode(), frame.toString());
-        assertEquals(text, frame.text());
     }
 
     private static boolean express(Thread t) {
@@ -88,7 +77,7 @@ class ExpressLaneTest {
     private String exchangeUntilExpress(RawPeer peer, String prefix) throws IOException {
         for (int i = 0; i < MAX_TRIES; i++) {
             String text = prefix + i;
-            expectEcho(peer, text);
+            peer.expectEcho(text);
             if (express(servedBy.get(text))) {
                 return text;
             }
@@ -103,12 +92,12 @@ class ExpressLaneTest {
             String first = exchangeUntilExpress(peer, "a");
             assertTrue(servedBy.get("a0").isVirtual(), "the session starts on its virtual thread");
             for (int i = 0; i < 50; i++) {
-                expectEcho(peer, "e" + i); // every message arrives, in order, on the lane
+                peer.expectEcho("e" + i); // every message arrives, in order, on the lane
             }
             assertTrue(express(servedBy.get("e49")), () -> "after " + first + ": " + servedBy.get("e49"));
             // A pause longer than the lane's linger (10 ms): the session leaves its express thread.
             assertTrue(Await.until(WAIT, () -> server.expressThreadsBusy() == 0));
-            expectEcho(peer, "after the pause");
+            peer.expectEcho("after the pause");
             assertTrue(servedBy.get("after the pause").isVirtual(), () -> servedBy.get("after the pause").toString());
             exchangeUntilExpress(peer, "b"); // and comes back in its next exchange
         }
@@ -123,7 +112,7 @@ class ExpressLaneTest {
             byte[] large = new byte[10_000];
             peer.sendFrame(true, RawPeer.BINARY, large);
             assertEquals(large.length, peer.readFrame().payload().length);
-            expectEcho(peer, "next");
+            peer.expectEcho("next");
             assertTrue(servedBy.get("next").isVirtual(), () -> servedBy.get("next").toString());
         }
     }
@@ -152,7 +141,7 @@ class ExpressLaneTest {
         start(0);
         try (RawPeer peer = RawPeer.upgrade(port, "/x")) {
             for (int i = 0; i < 300; i++) {
-                expectEcho(peer, "v" + i);
+                peer.expectEcho("v" + i);
             }
         }
         servedBy.forEach((text, thread) -> assertTrue(thread.isVirtual(), () -> text + " on " + thread));
@@ -166,8 +155,8 @@ class ExpressLaneTest {
             boolean aExpress = false;
             boolean bExpress = false;
             for (int i = 0; i < MAX_TRIES && !(aExpress || bExpress) || i < 300; i++) {
-                expectEcho(a, "a" + i);
-                expectEcho(b, "b" + i);
+                a.expectEcho("a" + i);
+                b.expectEcho("b" + i);
                 aExpress |= express(servedBy.get("a" + i));
                 bExpress |= express(servedBy.get("b" + i));
             }

@@ -108,9 +108,7 @@ class MessageHandlerTest {
     @AfterEach
     void stop() {
         if (server != null) {
-            server.stop();
-            assertTrue(Await.until(WAIT, () -> server.openConnections() == 0 && server.activeConnections() == 0),
-                    () -> "leaked: " + server.openConnections() + " connections, " + server.activeConnections() + " threads");
+            Started.stopLeavingNothing(server, WAIT);
         }
         assertFalse(events.contains("overlap"), events::toString);
     }
@@ -126,19 +124,12 @@ class MessageHandlerTest {
                 && server.activeConnections() == 0), () -> "session left: " + server.sessionCount());
     }
 
-    private static void expectEcho(RawPeer peer, String text) throws IOException {
-        peer.sendText(text);
-        RawPeer.Frame frame = peer.readFrame();
-        assertEquals(RawPeer.TEXT, frame.opcode(), frame.toString());
-        assertEquals(text, frame.text());
-    }
-
     @Test
     void callbacksRunInOrderAndTheSessionParksAndResumesBetweenMessages() throws Exception {
         start(WebSocketOptions.builder());
         try (RawPeer peer = RawPeer.upgrade(port, "/cb")) {
             for (int i = 0; i < 3; i++) {
-                expectEcho(peer, "m" + i);
+                peer.expectEcho("m" + i);
                 awaitParked();
             }
             peer.sendClose(1000, "bye");
@@ -183,7 +174,7 @@ class MessageHandlerTest {
                 assertEquals("p" + i, pong.text());
             }
             awaitParked(); // a control frame at a boundary leaves it at the boundary
-            expectEcho(peer, "after pings");
+            peer.expectEcho("after pings");
         }
     }
 
@@ -227,7 +218,7 @@ class MessageHandlerTest {
             assertTrue(sent.get(20, TimeUnit.SECONDS));
             assertArrayEquals(big, got.array());
             awaitParked();
-            expectEcho(peer, "still fine");
+            peer.expectEcho("still fine");
         }
     }
 
@@ -407,7 +398,7 @@ class MessageHandlerTest {
             // Round trips back to back: the waits at the boundary are short, so they go untimed
             // (no timer per wait) and the session keeps its thread while it stays quiet ...
             for (int i = 0; i < 200; i++) {
-                expectEcho(peer, "b" + i);
+                peer.expectEcho("b" + i);
             }
             // ... until its next frame after a pause, here a ping (else the heartbeat's pong):
             // the wait after a long one is timed again, and the session parks. (The pause is a
@@ -416,7 +407,7 @@ class MessageHandlerTest {
             peer.sendFrame(true, RawPeer.PING, RawPeer.utf8("wake"));
             assertEquals("wake", peer.readFrame().text());
             awaitParked();
-            expectEcho(peer, "after");
+            peer.expectEcho("after");
             awaitParked();
         }
     }
@@ -427,9 +418,9 @@ class MessageHandlerTest {
         server.webSocket("/cb", new Recorder());
         port = server.start("127.0.0.1", 0);
         try (RawPeer peer = RawPeer.upgrade(port, "/cb")) {
-            expectEcho(peer, "a");
+            peer.expectEcho("a");
             assertEquals(1, server.activeConnections());
-            expectEcho(peer, "b");
+            peer.expectEcho("b");
         }
     }
 

@@ -256,6 +256,14 @@ final class RawPeer implements AutoCloseable {
         sendFrame(true, CLOSE, closePayload(code, reason));
     }
 
+    /** Sends {@code text} in one text frame and asserts that the very next frame is its echo. */
+    void expectEcho(String text) throws IOException {
+        sendText(text);
+        Frame frame = readFrame();
+        assertEquals(TEXT, frame.opcode(), frame.toString());
+        assertEquals(text, frame.text());
+    }
+
     /** Reads the next frame, whatever it is. */
     Frame readFrame() throws IOException {
         byte[] h = readBytes(2);
