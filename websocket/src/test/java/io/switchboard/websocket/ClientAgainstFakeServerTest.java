@@ -438,12 +438,7 @@ class ClientAgainstFakeServerTest {
     @Test
     void connectAfterCloseOpensAFreshConnection() throws Exception {
         WebSocketServer echo = new WebSocketServer(OPTIONS);
-        echo.webSocket("/echo", (request, ws) -> {
-            Message msg;
-            while ((msg = ws.read()) != null) {
-                ws.send(msg);
-            }
-        });
+        echo.webSocket("/echo", Started.ECHO);
         int port = echo.start("127.0.0.1", 0);
         try {
             WebSocketClient client = new WebSocketClient("ws://127.0.0.1:" + port + "/echo", Headers.empty(), OPTIONS);

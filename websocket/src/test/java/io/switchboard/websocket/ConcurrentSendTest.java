@@ -40,12 +40,7 @@ class ConcurrentSendTest {
     @BeforeEach
     void startServer() throws Exception {
         server = new WebSocketServer(OPTIONS);
-        server.webSocket("/echo", (request, ws) -> {
-            Message msg;
-            while ((msg = ws.read()) != null) {
-                ws.send(msg);
-            }
-        });
+        server.webSocket("/echo", Started.ECHO);
         server.webSocket("/flood", (request, ws) -> {
             List<Thread> senders = startSenders(ws, Thread.ofVirtual().name("server-sender-", 0));
             for (Thread t : senders) {

@@ -30,12 +30,7 @@ class DeflateSizeLimitTest {
 
     @BeforeEach
     void start() throws Exception {
-        server = new WebSocketServer(DEFLATE).webSocket("/echo", (request, ws) -> {
-            Message msg;
-            while ((msg = ws.read()) != null) {
-                ws.send(msg);
-            }
-        });
+        server = new WebSocketServer(DEFLATE).webSocket("/echo", Started.ECHO);
         port = server.start("127.0.0.1", 0);
     }
 

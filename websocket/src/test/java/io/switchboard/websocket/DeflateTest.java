@@ -46,12 +46,7 @@ class DeflateTest {
     @BeforeEach
     void start() throws IOException {
         server = new WebSocketServer(DEFLATE);
-        server.webSocket("/echo", (request, ws) -> {
-            Message msg;
-            while ((msg = ws.read()) != null) {
-                ws.send(msg);
-            }
-        });
+        server.webSocket("/echo", Started.ECHO);
         port = server.start("127.0.0.1", 0);
     }
 

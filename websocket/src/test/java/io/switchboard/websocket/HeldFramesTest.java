@@ -33,12 +33,7 @@ class HeldFramesTest {
     @BeforeEach
     void start() throws Exception {
         server = new WebSocketServer();
-        server.webSocket("/echo", (request, ws) -> {
-            Message msg;
-            while ((msg = ws.read()) != null) {
-                ws.send(msg);
-            }
-        });
+        server.webSocket("/echo", Started.ECHO);
         server.webSocket("/slow", (request, ws) -> {
             ws.read();
             ws.send("r1");

@@ -39,12 +39,7 @@ class InterruptedSenderTest {
     void anInterruptedSenderDoesNotCloseTheConnectionForEveryoneElse(@TempDir Path dir) throws Exception {
         Path socket = dir.resolve("sb.sock");
         server = new WebSocketServer(WebSocketOptions.builder().closeTimeout(Duration.ofMillis(500)).build())
-                .webSocket("/ws", (request, ws) -> {
-                    Message msg;
-                    while ((msg = ws.read()) != null) {
-                        ws.send(msg);
-                    }
-                });
+                .webSocket("/ws", Started.ECHO);
         server.start(socket);
         client = new WebSocketClient("ws://switchboard.local/ws", Headers.empty(),
                 WebSocketOptions.builder().unixSocket(socket).closeTimeout(Duration.ofMillis(500)).build());

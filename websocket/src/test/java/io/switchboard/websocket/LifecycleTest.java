@@ -1,5 +1,6 @@
 package io.switchboard.websocket;
 
+import static io.switchboard.websocket.Started.ECHO;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -42,13 +43,6 @@ class LifecycleTest {
         servers.add(server);
         return server.start("127.0.0.1", 0);
     }
-
-    private static final WebSocketHandler ECHO = (request, ws) -> {
-        Message msg;
-        while ((msg = ws.read()) != null) {
-            ws.send(msg);
-        }
-    };
 
     /** No heartbeats, a short close timeout, and every message in one frame (these tests read frames; ProtocolDepthTest covers fragments). */
     private static WebSocketOptions.Builder quiet() {

@@ -37,12 +37,7 @@ class ManyConnectionsTest {
     @Test
     void twoThousandOpenSessionsEchoWhileThePlatformThreadCountStaysUnder100() throws Exception {
         WebSocketServer server = new WebSocketServer(OPTIONS);
-        server.webSocket("/echo", (request, ws) -> {
-            Message msg;
-            while ((msg = ws.read()) != null) {
-                ws.send(msg);
-            }
-        });
+        server.webSocket("/echo", Started.ECHO);
         int port = server.start("127.0.0.1", 0);
         WebSocketClient[] clients = new WebSocketClient[CONNECTIONS];
         ConcurrentLinkedQueue<String> failures = new ConcurrentLinkedQueue<>();

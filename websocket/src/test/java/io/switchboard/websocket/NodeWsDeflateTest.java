@@ -63,12 +63,7 @@ class NodeWsDeflateTest {
     /** Runs a ws client against an echo server of ours; returns its output lines. */
     static List<String> wsClient(WebSocketOptions options, String wsOptions, int count) throws Exception {
         WebSocketServer server = new WebSocketServer(options);
-        server.webSocket("/echo", (request, ws) -> {
-            Message msg;
-            while ((msg = ws.read()) != null) {
-                ws.send(msg);
-            }
-        });
+        server.webSocket("/echo", Started.ECHO);
         int port = server.start("127.0.0.1", 0);
         try {
             Process client = node("client", "ws://127.0.0.1:" + port + "/echo", wsOptions, Integer.toString(count));

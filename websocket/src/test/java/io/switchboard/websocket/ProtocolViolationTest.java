@@ -49,12 +49,7 @@ class ProtocolViolationTest {
     @BeforeAll
     static void startServer() throws Exception {
         server = new WebSocketServer(OPTIONS);
-        server.webSocket("/echo", (request, ws) -> {
-            Message msg;
-            while ((msg = ws.read()) != null) {
-                ws.send(msg);
-            }
-        });
+        server.webSocket("/echo", Started.ECHO);
         port = server.start("127.0.0.1", 0);
     }
 

@@ -1,5 +1,6 @@
 package io.switchboard.websocket;
 
+import static io.switchboard.websocket.Started.ECHO;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -21,13 +22,6 @@ import org.junit.jupiter.api.Timeout;
 /** Sessions of a handler that is no longer routed end after the drain timeout, however the handler went. */
 @Timeout(30)
 class RouteDrainTest {
-
-    private static final WebSocketHandler ECHO = (request, ws) -> {
-        Message msg;
-        while ((msg = ws.read()) != null) {
-            ws.send(msg);
-        }
-    };
 
     /** Short enough for a test, far below the read bound below. */
     private static final WebSocketOptions OPTIONS = WebSocketOptions.builder()

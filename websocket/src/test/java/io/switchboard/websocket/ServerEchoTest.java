@@ -38,12 +38,7 @@ class ServerEchoTest {
     @BeforeEach
     void startServer() throws Exception {
         server = new WebSocketServer(OPTIONS);
-        server.webSocket("/echo", (request, ws) -> {
-            Message msg;
-            while ((msg = ws.read()) != null) {
-                ws.send(msg);
-            }
-        });
+        server.webSocket("/echo", Started.ECHO);
         server.webSocket("/info/room 1", (request, ws) -> {
             ws.send(describe(request));
             while (ws.read() != null) {

@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.switchboard.api.Message;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -17,12 +16,7 @@ import org.junit.jupiter.api.Timeout;
 class StopInterruptTest {
 
     private final WebSocketServer server = new WebSocketServer(WebSocketOptions.builder()
-            .closeTimeout(Duration.ofSeconds(2)).build()).webSocket("/ws", (request, ws) -> {
-                Message msg;
-                while ((msg = ws.read()) != null) {
-                    ws.send(msg);
-                }
-            });
+            .closeTimeout(Duration.ofSeconds(2)).build()).webSocket("/ws", Started.ECHO);
     private WebSocketClient client;
 
     @AfterEach
