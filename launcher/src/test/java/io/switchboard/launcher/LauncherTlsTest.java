@@ -53,34 +53,70 @@ class LauncherTlsTest {
         }
     }
 
-    /** A launcher given a certificate for localhost and 127.0.0.1 issued by {@code ca}: ws and wss. */
-    private Launcher launcherWithTls(Issued ca) throws Exception {
-        Issued server = ca.issue("localhost", Algorithm.EC, Usage.SERVER, "localhost", "127.0.0.1");
-        Path cert = TestPki.write(dir, "cert.pem", server.certificatePem());
-        Path key = TestPki.write(dir, "key.pem", server.pkcs8Pem());
-        return launcher("--tls-cert", cert.toString(), "--tls-key", key.toString());
-    }
+    /**
+     * A started launcher serving ws and wss, with a certificate for localhost and 127.0.0.1 issued
+     * by a test CA that its clients trust; closing it stops the launcher.
+     */
+    private final class TlsLauncher implements AutoCloseable {
+        private static final Pattern READY =
+                Pattern.compile("Switchboard ready: ws://127\\.0\\.0\\.1:(\\d+)/ws, wss://127\\.0\\.0\\.1:(\\d+)/ws \\(.*");
 
-    /** The ready line of a launcher serving ws and wss; group 1 is the ws port, group 2 the wss port. */
-    private static Matcher bothPorts(String ready) {
-        Matcher m = Pattern.compile("Switchboard ready: ws://127\\.0\\.0\\.1:(\\d+)/ws, wss://127\\.0\\.0\\.1:(\\d+)/ws \\(.*")
-                .matcher(ready);
-        assertTrue(m.matches(), ready);
-        return m;
+        final Launcher launcher;
+        /** The ws:// and wss:// URLs of the echo path, from the ready line. */
+        final String ws;
+        final String wss;
+        private final TlsClient trusting;
+
+        TlsLauncher() throws Exception {
+            Issued ca = TestPki.ca("Test CA", Algorithm.EC);
+            Issued server = ca.issue("localhost", Algorithm.EC, Usage.SERVER, "localhost", "127.0.0.1");
+            Path cert = TestPki.write(dir, "cert.pem", server.certificatePem());
+            Path key = TestPki.write(dir, "key.pem", server.pkcs8Pem());
+            launcher = launcher("--tls-cert", cert.toString(), "--tls-key", key.toString());
+            try {
+                String ready = launcher.start();
+                Matcher m = READY.matcher(ready);
+                assertTrue(m.matches(), ready);
+                ws = "ws://127.0.0.1:" + m.group(1) + "/ws";
+                wss = "wss://127.0.0.1:" + m.group(2) + "/ws";
+            } catch (Exception | AssertionError e) {
+                launcher.stop("test start failed");
+                throw e;
+            }
+            trusting = TlsClient.builder().trustedCertificates(ca.certificate()).build();
+        }
+
+        /** A client for {@link #wss} that trusts the test CA; not yet connected. */
+        WebSocketClient wssClient() {
+            return new WebSocketClient(wss, Headers.empty(), WebSocketOptions.defaults(), trusting);
+        }
+
+        /** {@code text} echoed over a fresh wss session. */
+        String echoOverWss(String text) {
+            return echo(wssClient(), text);
+        }
+
+        /** {@code text} echoed over a fresh plain ws session. */
+        String echoOverWs(String text) {
+            return echo(new WebSocketClient(ws), text);
+        }
+
+        /** One of the core bundles the launcher carries, by jar name. */
+        Bundle coreBundle(String jar) {
+            return launcher.framework().getBundleContext().getBundle("switchboard:core/" + jar);
+        }
+
+        @Override
+        public void close() {
+            launcher.stop("test over");
+        }
     }
 
     @Test
     void twoFlagsServeWssBesidePlainWs() throws Exception {
-        Issued ca = TestPki.ca("Test CA", Algorithm.EC);
-        Launcher launcher = launcherWithTls(ca);
-        try {
-            Matcher m = bothPorts(launcher.start());
-            TlsClient trusting = TlsClient.builder().trustedCertificates(ca.certificate()).build();
-            assertEquals("over wss", echo(new WebSocketClient("wss://127.0.0.1:" + m.group(2) + "/ws",
-                    Headers.empty(), WebSocketOptions.defaults(), trusting), "over wss"));
-            assertEquals("over ws", echo(new WebSocketClient("ws://127.0.0.1:" + m.group(1) + "/ws"), "over ws"));
-        } finally {
-            launcher.stop("test over");
+        try (TlsLauncher served = new TlsLauncher()) {
+            assertEquals("over wss", served.echoOverWss("over wss"));
+            assertEquals("over ws", served.echoOverWs("over ws"));
         }
     }
 
@@ -91,26 +127,22 @@ class LauncherTlsTest {
      */
     @Test
     void clientsMadeInsideTheFrameworkUseItsTransportServices() throws Exception {
-        Launcher launcher = launcherWithTls(TestPki.ca("Test CA", Algorithm.EC));
-        try {
-            Matcher m = bothPorts(launcher.start());
-            Bundle websocket = Arrays.stream(launcher.framework().getBundleContext().getBundles())
+        try (TlsLauncher served = new TlsLauncher()) {
+            Bundle websocket = Arrays.stream(served.launcher.framework().getBundleContext().getBundles())
                     .filter(b -> "io.switchboard.websocket".equals(b.getSymbolicName())).findFirst().orElseThrow();
             Class<?> clientClass = websocket.loadClass(WebSocketClient.class.getName());
             assertNotEquals(WebSocketClient.class, clientClass, "the bundle's own class, not the test's");
 
-            Object plain = clientClass.getConstructor(String.class).newInstance("ws://127.0.0.1:" + m.group(1) + "/ws");
+            Object plain = clientClass.getConstructor(String.class).newInstance(served.ws);
             Object connected = clientClass.getMethod("connect").invoke(plain);
             assertEquals("CONNECTED", call(connected, "outcome").toString(), connected::toString);
             assertEquals(true, clientClass.getMethod("send", String.class).invoke(plain, "from inside"));
             assertEquals("from inside", call(call(plain, "read"), "text"));
             call(plain, "close");
 
-            Object secure = clientClass.getConstructor(String.class).newInstance("wss://127.0.0.1:" + m.group(2) + "/ws");
+            Object secure = clientClass.getConstructor(String.class).newInstance(served.wss);
             Object refused = clientClass.getMethod("connect").invoke(secure);
             assertEquals("TLS_UNTRUSTED", call(refused, "outcome").toString(), refused::toString);
-        } finally {
-            launcher.stop("test over");
         }
     }
 
@@ -163,20 +195,12 @@ class LauncherTlsTest {
     /** The TLS bundle stopped and started: wss comes back on the port the ready line named; ws is untouched. */
     @Test
     void tlsBundleRestartServesWssAgainOnTheSamePort() throws Exception {
-        Issued ca = TestPki.ca("Test CA", Algorithm.EC);
-        Launcher launcher = launcherWithTls(ca);
-        try {
-            Matcher m = bothPorts(launcher.start());
-            TlsClient trusting = TlsClient.builder().trustedCertificates(ca.certificate()).build();
-            String wss = "wss://127.0.0.1:" + m.group(2) + "/ws";
-            Bundle tls = launcher.framework().getBundleContext().getBundle("switchboard:core/switchboard-tls.jar");
+        try (TlsLauncher served = new TlsLauncher()) {
+            Bundle tls = served.coreBundle("switchboard-tls.jar");
             tls.stop();
-            assertEquals("ws meanwhile", echo(new WebSocketClient("ws://127.0.0.1:" + m.group(1) + "/ws"), "ws meanwhile"));
+            assertEquals("ws meanwhile", served.echoOverWs("ws meanwhile"));
             tls.start();
-            assertEquals("wss again", echo(new WebSocketClient(wss, Headers.empty(), WebSocketOptions.defaults(), trusting),
-                    "wss again"));
-        } finally {
-            launcher.stop("test over");
+            assertEquals("wss again", served.echoOverWss("wss again"));
         }
     }
 
@@ -186,25 +210,14 @@ class LauncherTlsTest {
      */
     @Test
     void transportBundleRestartBringsWssBackOverTheNewTcpTransport() throws Exception {
-        Issued ca = TestPki.ca("Test CA", Algorithm.EC);
-        Launcher launcher = launcherWithTls(ca);
-        try {
-            Matcher m = bothPorts(launcher.start());
-            TlsClient trusting = TlsClient.builder().trustedCertificates(ca.certificate()).build();
-            String wss = "wss://127.0.0.1:" + m.group(2) + "/ws";
-            assertEquals("before", echo(new WebSocketClient(wss, Headers.empty(), WebSocketOptions.defaults(), trusting),
-                    "before"));
-            Bundle transport = launcher.framework().getBundleContext()
-                    .getBundle("switchboard:core/switchboard-transport.jar");
+        try (TlsLauncher served = new TlsLauncher()) {
+            assertEquals("before", served.echoOverWss("before"));
+            Bundle transport = served.coreBundle("switchboard-transport.jar");
             transport.stop();
-            ConnectResult refused = new WebSocketClient(wss, Headers.empty(), WebSocketOptions.defaults(), trusting)
-                    .connect();
+            ConnectResult refused = served.wssClient().connect();
             assertEquals(ConnectResult.Outcome.REFUSED, refused.outcome(), refused.toString());
             transport.start();
-            assertEquals("after", echo(new WebSocketClient(wss, Headers.empty(), WebSocketOptions.defaults(), trusting),
-                    "after"));
-        } finally {
-            launcher.stop("test over");
+            assertEquals("after", served.echoOverWss("after"));
         }
     }
 
@@ -217,22 +230,15 @@ class LauncherTlsTest {
     @Test
     void updatedTlsBundleLeavesNoDeadlineThreadBehind() throws Exception {
         long before = deadlineThreads();
-        Issued ca = TestPki.ca("Test CA", Algorithm.EC);
-        Launcher launcher = launcherWithTls(ca);
-        try {
-            Matcher m = bothPorts(launcher.start());
-            TlsClient trusting = TlsClient.builder().trustedCertificates(ca.certificate()).build();
-            String wss = "wss://127.0.0.1:" + m.group(2) + "/ws";
-            Bundle tls = launcher.framework().getBundleContext().getBundle("switchboard:core/switchboard-tls.jar");
+        try (TlsLauncher served = new TlsLauncher()) {
+            Bundle tls = served.coreBundle("switchboard-tls.jar");
             for (int i = 0; i < 3; i++) {
-                assertEquals("x" + i, echo(new WebSocketClient(wss, Headers.empty(), WebSocketOptions.defaults(), trusting),
-                        "x" + i)); // the revision's scheduler runs the server's handshake deadline
+                // the revision's scheduler runs the server's handshake deadline
+                assertEquals("x" + i, served.echoOverWss("x" + i));
                 try (java.io.InputStream jar = Launcher.class.getResourceAsStream("/bundles/switchboard-tls.jar")) {
                     tls.update(jar);
                 }
             }
-        } finally {
-            launcher.stop("test over");
         }
         // One more may be the test's own client's.
         BoundedWait.until(RunningLauncher.STEP, "deadline threads back to " + before + " (+1)",
