@@ -1,7 +1,6 @@
 package io.switchboard.websocket;
 
 import io.switchboard.api.CloseStatus;
-import io.switchboard.api.Headers;
 import io.switchboard.api.HttpHandler;
 import io.switchboard.api.MessageHandler;
 import io.switchboard.api.SubProtocolSelector;
@@ -12,27 +11,20 @@ import io.switchboard.api.spi.Listener;
 import io.switchboard.api.spi.Transport;
 import io.switchboard.websocket.internal.AccessLog;
 import io.switchboard.websocket.internal.AddressLimits;
-import io.switchboard.websocket.internal.DeflateAgreement;
-import io.switchboard.websocket.internal.DeflateNegotiation;
 import io.switchboard.websocket.internal.Descriptors;
 import io.switchboard.websocket.internal.ExpressLane;
-import io.switchboard.websocket.internal.HttpHead;
-import io.switchboard.websocket.internal.HttpHead.HttpException;
 import io.switchboard.websocket.internal.HttpRequestLoop;
 import io.switchboard.websocket.internal.HttpRoutes;
 import io.switchboard.websocket.internal.InboundMemory;
 import io.switchboard.websocket.internal.IncidentSummary;
 import io.switchboard.websocket.internal.MessageLoop;
 import io.switchboard.websocket.internal.RouteTable;
-import io.switchboard.websocket.internal.RouteTable.Route;
+import io.switchboard.websocket.internal.ServerConnections;
 import io.switchboard.websocket.internal.ServerCounters;
-import io.switchboard.websocket.internal.ServerHandshake;
-import io.switchboard.websocket.internal.ServerHandshake.Rejection;
-import io.switchboard.websocket.internal.ServerHandshake.RequestLine;
-import io.switchboard.websocket.internal.SessionConfig;
 import io.switchboard.websocket.internal.SessionInput;
 import io.switchboard.websocket.internal.Timer;
 import io.switchboard.websocket.internal.TopicHub;
+import io.switchboard.websocket.internal.UpgradeAcceptor;
 import io.switchboard.websocket.internal.UpgradeRequest;
 import io.switchboard.websocket.internal.WebSocketSession;
 import java.io.IOException;
@@ -42,15 +34,9 @@ import java.net.SocketAddress;
 import java.net.UnixDomainSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
 import java.util.Objects;
-import java.util.Optional;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -85,39 +71,22 @@ public final class WebSocketServer {
     private final HttpRequestLoop httpLoop;
     /** Totals for {@link #metrics()}. */
     private final ServerCounters counters = new ServerCounters();
-    private final Set<WebSocketSession> sessions = ConcurrentHashMap.newKeySet();
-    /** Signalled when the last session ended; stop() waits for it (parked sessions have no thread to join). */
-    private final ReentrantLock sessionsLock = new ReentrantLock();
-    private final Condition sessionsGone = sessionsLock.newCondition();
-    /** Threads serving connections now: handshakes, blocking handlers, callback sessions not parked. */
-    private final Set<Thread> connectionThreads = ConcurrentHashMap.newKeySet();
+    /** The connections, handshakes, sessions and threads of this server, for stop() and the limits. */
+    private final ServerConnections connections = new ServerConnections();
     /** Platform threads for callback sessions in a burst. */
     private final ExpressLane express;
-    /** Connections open, from accept to the end of their session (parked ones too). */
-    private final AtomicInteger openConnections = new AtomicInteger();
-    /** Connections whose upgrade request is still being read or answered; stop() drops them. */
-    private final Set<Connection> handshaking = ConcurrentHashMap.newKeySet();
     private final ReentrantLock lifecycle = new ReentrantLock();
     /** Guarded by lifecycle; non-null while running. */
     private Listener listener;
     /** Guarded by lifecycle; counted down by stop() to release listen(). */
     private CountDownLatch stopped = new CountDownLatch(0);
-    /** True from the start of stop() until the next start; new sessions are closed at once. */
-    private volatile boolean stopping;
-    /** Sees upgrade requests before they are upgraded; null for none. */
-    private volatile PreUpgradeHook preUpgrade;
-    /** Open sessions plus upgrades in progress, for the maxSessions limit. */
-    private final AtomicInteger admitted = new AtomicInteger();
     /** What all sessions' message assembly and inflation hold, against maxInboundMemory. */
     private final InboundMemory inboundMemory;
     /** Refused handshakes and peer-caused closes, summed up for the log. */
     private final IncidentSummary incidents = new IncidentSummary(LOG);
-    /** The limits of every session at the server's message size limit (routes may set another). */
-    private final SessionConfig sessionConfig;
-    private static final Runnable NOTHING = () -> { };
+    /** Reads and answers upgrade requests: routing, admission, the 101. */
+    private final UpgradeAcceptor upgrades;
     private final AddressLimits addressLimits;
-    /** The process's descriptors; replaced by tests. */
-    private volatile Descriptors descriptors = Descriptors.system();
     /** Forgets idle addresses now and then while running with address limits; guarded by lifecycle. */
     private ScheduledFuture<?> addressPurge;
 
@@ -132,9 +101,11 @@ public final class WebSocketServer {
         this.express = new ExpressLane(options.expressThreadCount());
         this.routes = new RouteTable(options.handoverGrace(), options.drainTimeout());
         this.httpLoop = new HttpRequestLoop(httpRoutes, options.maxHandshakeSize(), options.handshakeTimeout(),
-                options.writeTimeout(), () -> stopping, counters::httpResponse, incidents);
+                options.writeTimeout(), connections::isStopping, counters::httpResponse, incidents);
         this.inboundMemory = new InboundMemory(options.maxInboundMemory() == 0 ? Long.MAX_VALUE : options.maxInboundMemory());
-        this.sessionConfig = options.sessionConfig(options.maxMessageSize(), inboundMemory, incidents);
+        this.upgrades = new UpgradeAcceptor(options, options.compressionPolicy(),
+                maxMessageSize -> options.sessionConfig(maxMessageSize, inboundMemory, incidents), routes, httpRoutes,
+                httpLoop, connections, counters, incidents);
         this.addressLimits = new AddressLimits(options.maxConnectionsPerAddress(),
                 options.maxHandshakesPerSecondPerAddress(), System::nanoTime);
     }
@@ -231,7 +202,7 @@ public final class WebSocketServer {
      * a plain HTTP response instead (e.g. 401). Null removes it. Returns this server.
      */
     public WebSocketServer preUpgrade(PreUpgradeHook hook) {
-        this.preUpgrade = hook;
+        upgrades.preUpgrade(hook);
         return this;
     }
 
@@ -273,7 +244,7 @@ public final class WebSocketServer {
             if (transport == null) {
                 transport = Transports.find(false);
             }
-            stopping = false;
+            connections.stopping(false);
             listener = transport.listen(address, this::serve);
             if (addressLimits.enabled()) {
                 addressPurge = Timer.every(Duration.ofSeconds(10), addressLimits::purge);
@@ -334,7 +305,7 @@ public final class WebSocketServer {
 
     /** Threads serving connections (handshaking or in a session, parked sessions not); for leak checks in tests. */
     int activeConnections() {
-        return connectionThreads.size();
+        return connections.threads().size();
     }
 
     /** Express threads serving a session now; for tests. */
@@ -344,7 +315,7 @@ public final class WebSocketServer {
 
     /** Connections open, parked sessions included; for leak checks in tests. */
     int openConnections() {
-        return openConnections.get();
+        return connections.openConnections();
     }
 
     /**
@@ -357,7 +328,7 @@ public final class WebSocketServer {
 
     /** The number of open WebSocket sessions. */
     public int sessionCount() {
-        return sessions.size();
+        return connections.sessionCount();
     }
 
     /**
@@ -370,7 +341,7 @@ public final class WebSocketServer {
 
     /** Replaces the descriptor readings, for tests. */
     void descriptors(Descriptors.Source source) {
-        this.descriptors = new Descriptors(source);
+        upgrades.descriptors(new Descriptors(source));
     }
 
     /**
@@ -384,28 +355,11 @@ public final class WebSocketServer {
             if (listener == null) {
                 return;
             }
-            stopping = true;
+            connections.stopping(true);
             listener.close();
-            handshaking.forEach(Connection::close); // not sessions yet: nothing to close gracefully
-            LOG.log(Level.INFO, "stopping {0}: closing {1} sessions", listener.localAddress(), sessions.size());
-            for (WebSocketSession session : sessions) {
-                Thread.ofVirtual().start(() -> session.close(CloseStatus.GOING_AWAY, "server stopping"));
-            }
-            long deadline = System.nanoTime() + options.closeTimeout().plusSeconds(1).toNanos();
-            try {
-                for (Thread t : connectionThreads) {
-                    long left = deadline - System.nanoTime();
-                    if (left <= 0 || !t.join(Duration.ofNanos(left))) {
-                        break;
-                    }
-                }
-                awaitNoSessions(deadline); // parked sessions have no thread: wait for their close handshakes
-                for (WebSocketSession session : sessions) {
-                    session.terminate(); // its close frame could not go out in time (e.g. stuck behind a blocked send)
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt(); // stop waiting for the sessions, not stopping
-            }
+            connections.dropHandshakes();
+            LOG.log(Level.INFO, "stopping {0}: closing {1} sessions", listener.localAddress(), connections.sessionCount());
+            connections.closeSessions(options.closeTimeout());
             listener = null;
             if (addressPurge != null) {
                 addressPurge.cancel(false);
@@ -417,19 +371,6 @@ public final class WebSocketServer {
         }
     }
 
-    /** Waits until no session is left, or {@code deadline} (System.nanoTime()) passed. */
-    private void awaitNoSessions(long deadline) throws InterruptedException {
-        sessionsLock.lock();
-        try {
-            long left;
-            while (!sessions.isEmpty() && (left = deadline - System.nanoTime()) > 0) {
-                sessionsGone.awaitNanos(left);
-            }
-        } finally {
-            sessionsLock.unlock();
-        }
-    }
-
     /**
      * Runs on the connection's virtual thread: handshake, then the handler, then close. A {@link
      * MessageHandler}'s session may park (its thread ends) and go on on other threads; whichever
@@ -437,28 +378,28 @@ public final class WebSocketServer {
      */
     private void serve(Connection connection) {
         Thread self = Thread.currentThread();
-        connectionThreads.add(self);
-        openConnections.incrementAndGet();
+        connections.threads().add(self);
+        connections.opened();
         AddressLimits.Refusal tooMany = addressLimits.opened(connection.remoteAddress());
-        Upgrade upgrade = null;
+        UpgradeAcceptor.Upgrade upgrade = null;
         try {
             SessionInput in = new SessionInput(connection.input(), connection, INPUT_BUFFER);
-            upgrade = handshake(connection, in, tooMany);
+            upgrade = upgrades.handshake(connection, in, tooMany);
             if (upgrade == null) {
                 return;
             }
-            Upgrade accepted = upgrade;
+            UpgradeAcceptor.Upgrade accepted = upgrade;
             WebSocketSession session = upgrade.session();
             Runnable ended = () -> sessionEnded(accepted, connection);
             try {
                 session.counters(counters.open(upgrade.request().path()));
-                sessions.add(session);
+                connections.add(session);
                 routes.add(upgrade.request().path(), upgrade.route(), session);
             } catch (RuntimeException | Error e) {
                 ended.run();
                 throw e;
             }
-            if (stopping) {
+            if (connections.isStopping()) {
                 try {
                     session.close(CloseStatus.GOING_AWAY, "server stopping");
                 } finally {
@@ -467,7 +408,7 @@ public final class WebSocketServer {
                 return;
             }
             if (upgrade.route().handler() instanceof MessageHandler callbacks) {
-                new MessageLoop(session, callbacks, options.idleThreshold(), express, connectionThreads, ended).run();
+                new MessageLoop(session, callbacks, options.idleThreshold(), express, connections.threads(), ended).run();
                 return;
             }
             try {
@@ -478,14 +419,14 @@ public final class WebSocketServer {
         } finally {
             if (upgrade == null) {
                 addressLimits.closed(connection.remoteAddress());
-                openConnections.decrementAndGet();
+                connections.closed();
             }
-            connectionThreads.remove(self);
+            connections.threads().remove(self);
         }
     }
 
     /** A session ended (on whichever thread ended it): counts, logs and forgets it. Runs once per session. */
-    private void sessionEnded(Upgrade upgrade, Connection connection) {
+    private void sessionEnded(UpgradeAcceptor.Upgrade upgrade, Connection connection) {
         WebSocketSession session = upgrade.session();
         try {
             upgrade.route().sessions().remove(session);
@@ -493,182 +434,13 @@ public final class WebSocketServer {
                     session.receivedCloseStatus());
             AccessLog.ended(upgrade.request(), session.subProtocol(), session);
         } finally {
-            admitted.decrementAndGet();
+            connections.release();
             addressLimits.closed(connection.remoteAddress());
-            openConnections.decrementAndGet();
+            connections.closed();
             // Last: stop() returns once no session is left, and by then every count is down
             // (removed first, a stop() could return with this connection still counted open).
-            sessions.remove(session);
-            if (sessions.isEmpty()) {
-                sessionsLock.lock();
-                try {
-                    sessionsGone.signalAll();
-                } finally {
-                    sessionsLock.unlock();
-                }
-            }
+            connections.remove(session);
         }
-    }
-
-    /** An accepted upgrade: the 101 has been sent. */
-    private record Upgrade(Route route, UpgradeRequest request, WebSocketSession session) {
-    }
-
-    /**
-     * Reads and answers the upgrade request within the handshake timeout (the whole request,
-     * not each read, so a client dribbling bytes is dropped too). Returns null if refused;
-     * otherwise counts the session in {@code admitted}, which the caller releases.
-     */
-    private Upgrade handshake(Connection connection, SessionInput in, AddressLimits.Refusal tooMany) {
-        ScheduledFuture<?> deadline = Timer.after(options.handshakeTimeout(), () -> {
-            incidents.rejected("timeout");
-            LOG.log(Level.DEBUG, "{0}: dropped: no complete upgrade request within {1} ms",
-                    connection.remoteAddress(), String.valueOf(options.handshakeTimeout().toMillis()));
-            connection.close();
-        });
-        boolean admittedHere = false;
-        handshaking.add(connection);
-        try {
-            if (stopping) {
-                return null; // accepted just before stop(), which did not see it in handshaking
-            }
-            HttpHead head;
-            RequestLine line;
-            try {
-                head = HttpHead.read(in, options.maxHandshakeSize());
-                line = ServerHandshake.parseRequestLine(head.startLine());
-            } catch (HttpException e) {
-                reject(connection, e.status(), e.getMessage(), Headers.empty());
-                return null;
-            } catch (IOException e) {
-                LOG.log(Level.DEBUG, "{0}: no handshake: {1}", connection.remoteAddress(), e.getMessage());
-                return null;
-            }
-            if (tooMany != null) {
-                reject(connection, 429, tooMany.reason(),
-                        Headers.of("Retry-After", Long.toString(tooMany.retryAfterSeconds())));
-                return null;
-            }
-            if (httpRoutes.serves(line.path(), head.headers())) {
-                httpLoop.serve(connection, in, head, line, deadline); // until that connection ends
-                return null;
-            }
-            Route route;
-            try {
-                route = routes.find(line.path());
-            } catch (InterruptedException e) {
-                return null;
-            }
-            if (route == null) {
-                reject(connection, 404, "no WebSocket handler for " + line.path(), Headers.empty());
-                return null;
-            }
-            String accept;
-            try {
-                accept = ServerHandshake.validate(line.method(), head.headers());
-            } catch (Rejection r) {
-                reject(connection, r.status(), r.getMessage(), r.headers());
-                return null;
-            }
-            // "GET" and the route's path as shared strings: a session keeps its request for life
-            UpgradeRequest request = UpgradeRequest.of("GET", line.path().intern(), line.rawQuery(), head.headers(),
-                    connection.remoteAddress(), connection.localAddress());
-            HttpResponse refusal = admission(route, request);
-            if (refusal != null) {
-                reject(connection, refusal.status(), refusal.body(), refusal.headers());
-                return null;
-            }
-            admittedHere = true;
-            Optional<String> protocol;
-            try {
-                protocol = selectProtocol(route, head.headers());
-            } catch (RuntimeException e) {
-                LOG.log(Level.ERROR, "sub-protocol selector failed for " + request, e);
-                reject(connection, 500, "internal error", Headers.empty());
-                return null;
-            }
-            Optional<DeflateAgreement> deflate = route.options().compression().orElse(options.compression())
-                    ? DeflateNegotiation.accept(head.headers(), options.compressionPolicy()) : Optional.empty();
-            Optional<String> extensions = deflate.map(DeflateAgreement::header);
-            long maxMessageSize = route.options().maxMessageSize().orElse(options.maxMessageSize());
-            // From the 101 on it is a session, which stop() closes with 1001 (serve() checks
-            // stopping), not a handshake to drop without a close frame.
-            handshaking.remove(connection);
-            if (stopping) {
-                reject(connection, 503, "server stopping", Headers.empty());
-                return null;
-            }
-            try {
-                connection.output().write(ServerHandshake.switchingProtocols(accept, protocol, extensions));
-                connection.output().flush();
-                counters.handshake(101);
-            } catch (IOException e) {
-                LOG.log(Level.DEBUG, "{0}: handshake response not written: {1}", connection.remoteAddress(), e.toString());
-                return null;
-            }
-            if (!deadline.cancel(false)) {
-                return null; // the deadline fired and closed the connection
-            }
-            WebSocketSession session = new WebSocketSession(connection, in, false, request, protocol,
-                    deflate.orElse(null), sessionConfig(maxMessageSize), NOTHING);
-            admittedHere = false; // handed over to the caller
-            return new Upgrade(route, request, session);
-        } finally {
-            handshaking.remove(connection);
-            deadline.cancel(false);
-            if (admittedHere) {
-                admitted.decrementAndGet();
-            }
-        }
-    }
-
-    /** The limits of a session with {@code maxMessageSize}: one shared instance for the server's own limit. */
-    private SessionConfig sessionConfig(long maxMessageSize) {
-        return maxMessageSize == options.maxMessageSize() ? sessionConfig
-                : options.sessionConfig(maxMessageSize, inboundMemory, incidents);
-    }
-
-    /**
-     * Applies the admission rules to a valid upgrade request: the session limit (503), the
-     * pre-upgrade hook, the route's origin allow-list (403). Returns the refusal, or null after
-     * counting the session in {@code admitted}.
-     */
-    private HttpResponse admission(Route route, UpgradeRequest request) {
-        if (descriptors.nearLimit(options.descriptorReserve(), openConnections.get())) {
-            return HttpResponse.of(503, "the server is short of file descriptors (limit " + descriptors.limit()
-                    + ", " + options.descriptorReserve() + " kept in reserve)").withHeaders(Headers.of("Retry-After", "1"));
-        }
-        int max = options.maxSessions();
-        if (max > 0 && admitted.incrementAndGet() > max) {
-            admitted.decrementAndGet();
-            return HttpResponse.of(503, "the server has reached its limit of " + max + " sessions")
-                    .withHeaders(Headers.of("Retry-After", "1"));
-        }
-        if (max <= 0) {
-            admitted.incrementAndGet();
-        }
-        HttpResponse refusal = null;
-        PreUpgradeHook hook = preUpgrade;
-        if (hook != null) {
-            try {
-                Optional<HttpResponse> answer = hook.check(request);
-                refusal = answer == null ? null : answer.orElse(null); // null: no objection, as empty
-            } catch (Exception e) {
-                LOG.log(Level.ERROR, "pre-upgrade hook failed for " + request, e);
-                refusal = HttpResponse.of(500, "internal error");
-            }
-        }
-        Set<String> origins = route.options().allowedOrigins();
-        if (refusal == null && !origins.isEmpty()) {
-            Optional<String> origin = request.header("Origin");
-            if (origin.isPresent() && !origins.contains(origin.get())) {
-                refusal = HttpResponse.of(403, "origin " + origin.get() + " is not allowed on " + request.path());
-            }
-        }
-        if (refusal != null) {
-            admitted.decrementAndGet();
-        }
-        return refusal;
     }
 
     private static void runHandler(WebSocketHandler handler, UpgradeRequest request, WebSocketSession session) {
@@ -687,45 +459,13 @@ public final class WebSocketServer {
         }
     }
 
-    private static Optional<String> selectProtocol(Route route, Headers headers) {
-        Optional<SubProtocolSelector> selector = route.options().selector();
-        if (selector.isEmpty()) {
-            return Optional.empty();
-        }
-        List<String> offered = ServerHandshake.offeredProtocols(headers);
-        Optional<String> chosen = selector.get().select(offered);
-        if (chosen == null) {
-            return Optional.empty(); // as empty: none chosen
-        }
-        if (chosen.isPresent() && !offered.contains(chosen.get())) {
-            LOG.log(Level.WARNING, "sub-protocol selector chose {0}, which the client did not offer {1}; choosing none",
-                    chosen.get(), offered);
-            return Optional.empty();
-        }
-        return chosen;
-    }
-
-    /** Answers with a plain HTTP response; logged at DEBUG and summed up in the incident summary. */
-    private void reject(Connection connection, int status, String message, Headers headers) {
-        incidents.rejected(Integer.toString(status));
-        counters.handshake(status);
-        LOG.log(Level.DEBUG, "{0}: upgrade refused with {1}: {2}", connection.remoteAddress(),
-                Integer.toString(status), message);
-        try {
-            connection.output().write(ServerHandshake.errorResponse(status, message, headers));
-            connection.output().flush();
-        } catch (IOException e) {
-            // The client is gone; nothing else to tell it.
-        }
-    }
-
     /**
      * What this server has done since it was created: totals per path, handshakes by outcome,
      * close codes, round-trip times, and the sessions open now. Cheap enough to call for every
      * scrape; counting costs the sessions no allocation.
      */
     public ServerMetrics metrics() {
-        return counters.snapshot(sessions, inboundMemory);
+        return counters.snapshot(connections.sessions(), inboundMemory);
     }
 
     @Override
