@@ -5,7 +5,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.SocketAddress;
-import java.net.SocketException;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.Objects;
@@ -24,36 +23,33 @@ import javax.net.ssl.SSLHandshakeException;
  * while others write, as the {@code Connection} contract says.
  *
  * <p>Reads decrypt straight into the caller's array when a whole record fits, else through a
- * buffer of one record; every record written goes out in one write of the plain stream, so a
- * small WebSocket frame costs one system call, as over plain TCP. Closing gives TLS close_notify
- * at most {@link #CLOSE_NOTIFY_WAIT}, then closes the plain connection, which unblocks a blocked
- * read or write: sending close_notify is a write, and it blocks while the peer reads nothing.
+ * buffer of one record; writes go through the {@link RecordWriter}, which sends every record in
+ * one write of the plain stream, so a small WebSocket frame costs one system call, as over plain
+ * TCP. Closing gives TLS close_notify at most {@link #CLOSE_NOTIFY_WAIT}, then closes the plain
+ * connection, which unblocks a blocked read or write: sending close_notify is a write, and it
+ * blocks while the peer reads nothing.
  *
  * <p>Thread safety: {@link #readLock} guards the inbound buffers and the plain input stream,
- * {@link #writeLock} the outbound buffer and the plain output stream; the engine itself is
+ * the writer's lock the outbound buffer and the plain output stream; the engine itself is
  * thread-safe. A reader that must answer the peer (a TLS 1.3 KeyUpdate, a TLS 1.2 close_notify)
- * takes the write lock for that.
+ * does so through the writer, taking its lock for that.
  */
 public final class SecureConnection implements Connection {
 
     /** How long close_notify may take to write before the plain connection is shut or closed regardless. */
     static final Duration CLOSE_NOTIFY_WAIT = Duration.ofMillis(100);
-    private static final ByteBuffer EMPTY = ByteBuffer.allocate(0);
     /** From {@link #unwrapInto}: no whole record is buffered, read more. */
     private static final int NEED_INPUT = -2;
 
     private final Connection plain;
     private final SSLEngine engine;
     private final InputStream plainIn;
-    private final OutputStream plainOut;
+    private final RecordWriter writer;
     private final ReentrantLock readLock = new ReentrantLock();
-    private final ReentrantLock writeLock = new ReentrantLock();
     /** Bytes read from the peer, not yet decrypted; in read mode (position to limit). Under readLock. */
     private ByteBuffer netIn;
     /** Decrypted bytes not yet returned; in read mode. Under readLock. */
     private ByteBuffer appIn = ByteBuffer.allocate(0);
-    /** Encrypted bytes being written; in write mode between uses. Under writeLock. */
-    private ByteBuffer netOut;
     /** Set once the peer's close_notify or the end of the plain stream was read. Under readLock. */
     private boolean inputDone;
     /** Set by the first close(). */
@@ -66,10 +62,8 @@ public final class SecureConnection implements Connection {
         this.plain = plain;
         this.engine = engine;
         this.plainIn = plain.input();
-        this.plainOut = plain.output();
-        int packet = engine.getSession().getPacketBufferSize();
-        this.netIn = ByteBuffer.allocate(packet).flip();
-        this.netOut = ByteBuffer.allocate(packet);
+        this.netIn = ByteBuffer.allocate(engine.getSession().getPacketBufferSize()).flip();
+        this.writer = new RecordWriter(plain, engine);
     }
 
     /** The connection TLS runs over. */
@@ -91,13 +85,13 @@ public final class SecureConnection implements Connection {
             HandshakeStatus status = engine.getHandshakeStatus();
             while (status != HandshakeStatus.FINISHED && status != HandshakeStatus.NOT_HANDSHAKING) {
                 switch (status) {
-                    case NEED_WRAP -> status = wrapAndWrite(EMPTY).getHandshakeStatus();
-                    case NEED_TASK -> status = runTasks();
+                    case NEED_WRAP -> status = writer.writePending().getHandshakeStatus();
+                    case NEED_TASK -> status = runTasks(engine);
                     default -> status = unwrapHandshake();
                 }
             }
         } catch (SSLException e) {
-            sendAlert();
+            writer.sendAlert();
             throw e;
         } finally {
             readLock.unlock();
@@ -130,29 +124,8 @@ public final class SecureConnection implements Connection {
         return engine.getHandshakeStatus();
     }
 
-    /** Sends what the engine has queued after a failure (its alert), best effort. */
-    private void sendAlert() {
-        writeLock.lock();
-        try {
-            for (int i = 0; i < 4; i++) {
-                netOut.clear();
-                SSLEngineResult result = engine.wrap(EMPTY, netOut);
-                if (result.bytesProduced() == 0) {
-                    break;
-                }
-                writeNetOut();
-                if (result.getStatus() == SSLEngineResult.Status.CLOSED) {
-                    break;
-                }
-            }
-        } catch (IOException | RuntimeException ignored) {
-            // The peer is gone or the engine has nothing more; the connection closes next.
-        } finally {
-            writeLock.unlock();
-        }
-    }
-
-    private HandshakeStatus runTasks() {
+    /** Runs the engine's delegated tasks (on the calling thread); returns the handshake status after them. */
+    static HandshakeStatus runTasks(SSLEngine engine) {
         Runnable task;
         while ((task = engine.getDelegatedTask()) != null) {
             task.run();
@@ -290,10 +263,10 @@ public final class SecureConnection implements Connection {
     private void afterUnwrap(HandshakeStatus status) throws IOException {
         while (true) {
             switch (status) {
-                case NEED_TASK -> status = runTasks();
+                case NEED_TASK -> status = runTasks(engine);
                 case NEED_WRAP -> {
                     try {
-                        status = wrapAndWrite(EMPTY).getHandshakeStatus();
+                        status = writer.writePending().getHandshakeStatus();
                     } catch (IOException e) {
                         if (engine.isInboundDone()) {
                             return; // the reply to the peer's close_notify; the peer has gone already
@@ -309,53 +282,6 @@ public final class SecureConnection implements Connection {
                 }
             }
         }
-    }
-
-    /**
-     * Wraps {@code src} (all of it) and writes the records, one plain write per record. Under
-     * writeLock. Returns the last result.
-     */
-    private SSLEngineResult wrapAndWrite(ByteBuffer src) throws IOException {
-        writeLock.lock();
-        try {
-            SSLEngineResult result;
-            do {
-                netOut.clear();
-                result = engine.wrap(src, netOut);
-                switch (result.getStatus()) {
-                    case OK -> writeNetOut();
-                    case BUFFER_OVERFLOW -> netOut = ByteBuffer.allocate(Math.max(netOut.capacity() * 2,
-                            engine.getSession().getPacketBufferSize()));
-                    case CLOSED -> {
-                        writeNetOut();
-                        if (src.hasRemaining()) {
-                            throw new SocketException("TLS connection to " + plain.remoteAddress() + " is closed");
-                        }
-                        return result;
-                    }
-                    case BUFFER_UNDERFLOW -> throw new SSLException("unexpected underflow wrapping");
-                }
-                if (result.getHandshakeStatus() == HandshakeStatus.NEED_TASK) {
-                    runTasks();
-                } else if (result.getStatus() == SSLEngineResult.Status.OK && result.bytesConsumed() == 0
-                        && result.bytesProduced() == 0 && src.hasRemaining()) {
-                    // Only a handshake the peer started again could stall a write; we do not renegotiate.
-                    throw new SSLException("cannot write to " + plain.remoteAddress() + " while TLS is handshaking ("
-                            + result.getHandshakeStatus() + ")");
-                }
-            } while (src.hasRemaining() || result.getStatus() == SSLEngineResult.Status.BUFFER_OVERFLOW);
-            return result;
-        } finally {
-            writeLock.unlock();
-        }
-    }
-
-    private void writeNetOut() throws IOException {
-        netOut.flip();
-        if (netOut.hasRemaining()) {
-            plainOut.write(netOut.array(), netOut.arrayOffset() + netOut.position(), netOut.remaining());
-        }
-        netOut.clear();
     }
 
     @Override
@@ -391,7 +317,7 @@ public final class SecureConnection implements Connection {
      */
     @Override
     public void shutdownOutput() throws IOException {
-        closeNotify();
+        writer.closeNotify(CLOSE_NOTIFY_WAIT);
         plain.shutdownOutput();
     }
 
@@ -403,36 +329,8 @@ public final class SecureConnection implements Connection {
     @Override
     public void close() {
         if (closed.compareAndSet(false, true)) {
-            closeNotify();
+            writer.closeNotify(CLOSE_NOTIFY_WAIT);
             plain.close();
-        }
-    }
-
-    /**
-     * RFC 8446 §6.1: close_notify before the write side closes. Writing it blocks while the
-     * peer reads nothing (or while another thread's write is blocked), so it runs on a virtual
-     * thread of its own and is waited for at most {@link #CLOSE_NOTIFY_WAIT}; the caller's
-     * shutdown or close of the plain connection then ends a stuck write.
-     */
-    private void closeNotify() {
-        if (engine.isOutboundDone()) {
-            return;
-        }
-        Thread notify = Thread.ofVirtual().start(() -> {
-            writeLock.lock();
-            try {
-                engine.closeOutbound();
-                wrapAndWrite(EMPTY);
-            } catch (IOException | RuntimeException ignored) {
-                // The peer is gone or the connection closed meanwhile; it is shut next either way.
-            } finally {
-                writeLock.unlock();
-            }
-        });
-        try {
-            notify.join(CLOSE_NOTIFY_WAIT);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
         }
     }
 
@@ -490,7 +388,7 @@ public final class SecureConnection implements Connection {
         public void write(byte[] b, int off, int len) throws IOException {
             Objects.checkFromIndexSize(off, len, b.length);
             if (len > 0) {
-                wrapAndWrite(ByteBuffer.wrap(b, off, len));
+                writer.write(ByteBuffer.wrap(b, off, len));
             }
         }
 
