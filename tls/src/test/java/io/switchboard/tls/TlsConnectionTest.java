@@ -1,10 +1,12 @@
 package io.switchboard.tls;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.switchboard.api.spi.Connection;
+import io.switchboard.api.spi.GatheringOutput;
 import io.switchboard.api.spi.Listener;
 import io.switchboard.tls.TestPki.Algorithm;
 import io.switchboard.tls.TestPki.Issued;
@@ -62,6 +64,30 @@ class TlsConnectionTest {
                 c.output().flush();
                 assertEquals(42, c.input().read());
                 assertTrue(serverSideSecure.get(10, TimeUnit.SECONDS));
+            } finally {
+                c.close();
+            }
+        }
+    }
+
+    @Test
+    void aGatheringWriteArrivesWholeAndInOrder() throws Exception {
+        byte[] big = new byte[200_000]; // spans many records
+        new java.util.Random(17).nextBytes(big);
+        CompletableFuture<byte[]> received = new CompletableFuture<>();
+        try (Listener listener = server.listen(new InetSocketAddress("127.0.0.1", 0), c -> {
+            try {
+                received.complete(c.input().readNBytes(3 + big.length));
+            } catch (IOException e) {
+                received.completeExceptionally(e);
+            }
+        })) {
+            Connection c = client.connect(new InetSocketAddress("localhost", listener.port()), Duration.ofSeconds(5));
+            try {
+                ((GatheringOutput) c.output()).write(new byte[] {9, 8, 7, 6}, 1, 3, big, 0, big.length);
+                byte[] got = received.get(20, TimeUnit.SECONDS);
+                assertArrayEquals(new byte[] {8, 7, 6}, java.util.Arrays.copyOf(got, 3));
+                assertArrayEquals(big, java.util.Arrays.copyOfRange(got, 3, got.length));
             } finally {
                 c.close();
             }

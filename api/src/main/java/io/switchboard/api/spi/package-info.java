@@ -4,7 +4,7 @@
  * depends on an implementation module.
  */
 @Export
-@Version("1.4.0")
+@Version("1.5.0")
 package io.switchboard.api.spi;
 
 import org.osgi.annotation.bundle.Export;

@@ -47,19 +47,27 @@ final class RecordWriter {
      * the last result.
      */
     SSLEngineResult write(ByteBuffer src) throws IOException {
+        return write(new ByteBuffer[] {src});
+    }
+
+    /**
+     * Wraps {@code srcs} in order (all of them) and writes the records, one plain write per
+     * record: bytes from several buffers share a record where they fit. Returns the last result.
+     */
+    SSLEngineResult write(ByteBuffer[] srcs) throws IOException {
         lock.lock();
         try {
             SSLEngineResult result;
             do {
                 netOut.clear();
-                result = engine.wrap(src, netOut);
+                result = engine.wrap(srcs, netOut);
                 switch (result.getStatus()) {
                     case OK -> writeNetOut();
                     case BUFFER_OVERFLOW -> netOut = ByteBuffer.allocate(Math.max(netOut.capacity() * 2,
                             engine.getSession().getPacketBufferSize()));
                     case CLOSED -> {
                         writeNetOut();
-                        if (src.hasRemaining()) {
+                        if (hasRemaining(srcs)) {
                             throw new SocketException("TLS connection to " + plain.remoteAddress() + " is closed");
                         }
                         return result;
@@ -69,16 +77,25 @@ final class RecordWriter {
                 if (result.getHandshakeStatus() == HandshakeStatus.NEED_TASK) {
                     SecureConnection.runTasks(engine);
                 } else if (result.getStatus() == SSLEngineResult.Status.OK && result.bytesConsumed() == 0
-                        && result.bytesProduced() == 0 && src.hasRemaining()) {
+                        && result.bytesProduced() == 0 && hasRemaining(srcs)) {
                     // Only a handshake the peer started again could stall a write; we do not renegotiate.
                     throw new SSLException("cannot write to " + plain.remoteAddress() + " while TLS is handshaking ("
                             + result.getHandshakeStatus() + ")");
                 }
-            } while (src.hasRemaining() || result.getStatus() == SSLEngineResult.Status.BUFFER_OVERFLOW);
+            } while (hasRemaining(srcs) || result.getStatus() == SSLEngineResult.Status.BUFFER_OVERFLOW);
             return result;
         } finally {
             lock.unlock();
         }
+    }
+
+    private static boolean hasRemaining(ByteBuffer[] srcs) {
+        for (ByteBuffer src : srcs) {
+            if (src.hasRemaining()) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**

@@ -1,6 +1,7 @@
 package io.switchboard.tls.internal;
 
 import io.switchboard.api.spi.Connection;
+import io.switchboard.api.spi.GatheringOutput;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -378,7 +379,7 @@ public final class SecureConnection implements Connection {
         }
     }
 
-    private final class Output extends OutputStream {
+    private final class Output extends OutputStream implements GatheringOutput {
         @Override
         public void write(int b) throws IOException {
             write(new byte[] {(byte) b}, 0, 1);
@@ -390,6 +391,14 @@ public final class SecureConnection implements Connection {
             if (len > 0) {
                 writer.write(ByteBuffer.wrap(b, off, len));
             }
+        }
+
+        /** Both ranges in the same records: a frame's header rides with its payload's first bytes. */
+        @Override
+        public void write(byte[] first, int firstOffset, int firstLength, byte[] second, int secondOffset,
+                int secondLength) throws IOException {
+            writer.write(new ByteBuffer[] {ByteBuffer.wrap(first, firstOffset, firstLength),
+                    ByteBuffer.wrap(second, secondOffset, secondLength)});
         }
 
         @Override

@@ -1,6 +1,7 @@
 package io.switchboard.transport.internal;
 
 import io.switchboard.api.spi.Connection;
+import io.switchboard.api.spi.GatheringOutput;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -37,20 +38,7 @@ final class ChannelConnection implements Connection {
             return n; // blocking mode: never 0 for len > 0; -1 at end of stream
         }
     };
-    private final OutputStream output = new OutputStream() {
-        @Override
-        public void write(int b) throws IOException {
-            write(new byte[] {(byte) b}, 0, 1);
-        }
-
-        @Override
-        public void write(byte[] b, int off, int len) throws IOException {
-            ByteBuffer buffer = ByteBuffer.wrap(b, off, len);
-            while (buffer.hasRemaining()) {
-                channel.write(buffer);
-            }
-        }
-    };
+    private final OutputStream output = new Output();
 
     ChannelConnection(SocketChannel channel) throws IOException {
         this.channel = channel;
@@ -101,5 +89,30 @@ final class ChannelConnection implements Connection {
     @Override
     public String toString() {
         return "ChannelConnection[" + localAddress + " <- " + remoteAddress + "]";
+    }
+
+    private final class Output extends OutputStream implements GatheringOutput {
+        @Override
+        public void write(int b) throws IOException {
+            write(new byte[] {(byte) b}, 0, 1);
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) throws IOException {
+            ByteBuffer buffer = ByteBuffer.wrap(b, off, len);
+            while (buffer.hasRemaining()) {
+                channel.write(buffer);
+            }
+        }
+
+        @Override
+        public void write(byte[] first, int firstOffset, int firstLength, byte[] second, int secondOffset,
+                int secondLength) throws IOException {
+            ByteBuffer[] buffers = {ByteBuffer.wrap(first, firstOffset, firstLength),
+                    ByteBuffer.wrap(second, secondOffset, secondLength)};
+            while (buffers[1].hasRemaining()) {
+                channel.write(buffers); // blocking mode: writes some bytes or throws
+            }
+        }
     }
 }

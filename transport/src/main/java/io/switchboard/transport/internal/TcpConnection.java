@@ -1,6 +1,7 @@
 package io.switchboard.transport.internal;
 
 import io.switchboard.api.spi.Connection;
+import io.switchboard.api.spi.GatheringOutput;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -308,7 +309,7 @@ final class TcpConnection extends InputStream implements Connection {
     }
 
     /** Writes to the channel in either mode; in non-blocking mode waits for the poller rather than spinning. */
-    private final class Output extends OutputStream {
+    private final class Output extends OutputStream implements GatheringOutput {
         @Override
         public void write(int b) throws IOException {
             write(new byte[] {(byte) b}, 0, 1);
@@ -319,6 +320,18 @@ final class TcpConnection extends InputStream implements Connection {
             ByteBuffer buffer = ByteBuffer.wrap(b, off, len);
             while (buffer.hasRemaining()) {
                 if (channel.write(buffer) == 0 && buffer.hasRemaining()) {
+                    awaitWritable();
+                }
+            }
+        }
+
+        @Override
+        public void write(byte[] first, int firstOffset, int firstLength, byte[] second, int secondOffset,
+                int secondLength) throws IOException {
+            ByteBuffer[] buffers = {ByteBuffer.wrap(first, firstOffset, firstLength),
+                    ByteBuffer.wrap(second, secondOffset, secondLength)};
+            while (buffers[1].hasRemaining()) {
+                if (channel.write(buffers) == 0 && buffers[1].hasRemaining()) {
                     awaitWritable();
                 }
             }

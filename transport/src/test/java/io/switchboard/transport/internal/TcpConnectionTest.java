@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.switchboard.api.spi.Connection;
+import io.switchboard.api.spi.GatheringOutput;
 import io.switchboard.api.spi.ConnectionHandler;
 import io.switchboard.api.spi.Listener;
 import java.io.IOException;
@@ -17,6 +18,7 @@ import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.Random;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
@@ -210,6 +212,57 @@ class TcpConnectionTest {
             assertArrayEquals(big, got);
             client.getOutputStream().write("ok".getBytes(StandardCharsets.US_ASCII)); // still idle until now
             assertEquals("ok", resumed.poll(20, TimeUnit.SECONDS));
+        }
+    }
+
+    @Test
+    void aGatheringWriteWhileIdleWaitsForThePeerAndArrivesWholeInOrder() throws Exception {
+        BlockingQueue<Connection> idle = new ArrayBlockingQueue<>(1);
+        try (Socket client = serve(connection -> {
+            connection.whenReadable(() -> { });
+            idle.add(connection);
+        })) {
+            Connection connection = idle.poll(20, TimeUnit.SECONDS);
+            byte[] head = "header:".getBytes(StandardCharsets.US_ASCII);
+            byte[] big = new byte[16 * 1024 * 1024]; // far more than the socket buffers hold
+            new Random(11).nextBytes(big);
+            CompletableFuture<Void> written = CompletableFuture.runAsync(() -> {
+                try {
+                    ((GatheringOutput) connection.output()).write(head, 2, 5, big, 3, big.length - 3);
+                } catch (IOException e) {
+                    throw new RuntimeException(e);
+                }
+            }, r -> Thread.ofVirtual().start(r));
+            InputStream in = client.getInputStream();
+            assertEquals("ader:", new String(in.readNBytes(5), StandardCharsets.US_ASCII));
+            byte[] got = in.readNBytes(big.length - 3); // the peer reads slowly: the writes become partial
+            written.get(20, TimeUnit.SECONDS);
+            assertArrayEquals(Arrays.copyOfRange(big, 3, big.length), got);
+        }
+    }
+
+    @Test
+    void aGatheringWriteOverAUnixSocketArrivesWholeInOrder() throws Exception {
+        java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("sb");
+        java.net.UnixDomainSocketAddress address = java.net.UnixDomainSocketAddress.of(dir.resolve("s"));
+        CompletableFuture<byte[]> received = new CompletableFuture<>();
+        Listener unix = new TcpTransport().listen(address, connection -> {
+            try {
+                received.complete(connection.input().readNBytes(4 + 1024 * 1024));
+            } catch (IOException e) {
+                received.completeExceptionally(e);
+            }
+        });
+        try (Connection c = new TcpTransport().connect(address, Duration.ofSeconds(5))) {
+            byte[] big = new byte[1024 * 1024];
+            new Random(13).nextBytes(big);
+            ((GatheringOutput) c.output()).write(new byte[] {1, 2, 3, 4}, 0, 4, big, 0, big.length);
+            byte[] got = received.get(20, TimeUnit.SECONDS);
+            assertArrayEquals(new byte[] {1, 2, 3, 4}, Arrays.copyOf(got, 4));
+            assertArrayEquals(big, Arrays.copyOfRange(got, 4, got.length));
+        } finally {
+            unix.close();
+            java.nio.file.Files.deleteIfExists(dir);
         }
     }
 

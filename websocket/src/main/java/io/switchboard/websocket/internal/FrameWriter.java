@@ -8,6 +8,7 @@ import static io.switchboard.websocket.internal.WebSocketProtocol.PAYLOAD_LONG;
 import static io.switchboard.websocket.internal.WebSocketProtocol.PAYLOAD_SHORT;
 import static io.switchboard.websocket.internal.WebSocketProtocol.PAYLOAD_SHORT_MAX;
 
+import io.switchboard.api.spi.GatheringOutput;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
@@ -17,8 +18,9 @@ import java.util.Random;
 /**
  * Writes frames (RFC 6455 §5.2) to a byte stream. On the client side every frame is masked
  * with a fresh key from the given random source (§5.3); on the server side frames go
- * unmasked. Small frames leave in one write; large server frames in two (header, payload)
- * without copying the payload; client payloads are masked through a bounded scratch buffer,
+ * unmasked. Small frames leave in one write; large server frames in one gathering write
+ * (header, payload) where the stream is a {@link GatheringOutput}, else in two, without copying
+ * the payload; client payloads are masked through a bounded scratch buffer,
  * never in the caller's array.
  *
  * <p>Not thread-safe: the session serialises calls under its write lock.
@@ -120,7 +122,9 @@ public final class FrameWriter {
             return;
         }
         held = 0;
-        if (!masked) {
+        if (!masked && out instanceof GatheringOutput gathering) {
+            gathering.write(scratch, 0, h, payload, offset, length);
+        } else if (!masked) {
             out.write(scratch, 0, h);
             out.write(payload, offset, length);
         } else {

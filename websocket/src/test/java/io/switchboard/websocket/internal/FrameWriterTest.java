@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.switchboard.api.Message;
+import io.switchboard.api.spi.GatheringOutput;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.util.Arrays;
@@ -138,6 +139,47 @@ class FrameWriterTest {
     void serverPayloadIsWrittenAsIs() throws Exception {
         serverWriter().writeFrame(WebSocketProtocol.OPCODE_TEXT, true, utf8("Hello"), 0, 5);
         assertEquals("810548656c6c6f", hex(out.toByteArray()));
+    }
+
+    /** An output stream that records each call: a write, or a gathering write of two ranges. */
+    private static final class GatheringRecorder extends ByteArrayOutputStream implements GatheringOutput {
+        final List<String> calls = new java.util.ArrayList<>();
+
+        @Override
+        public synchronized void write(byte[] b, int off, int len) {
+            calls.add("write " + len);
+            super.write(b, off, len);
+        }
+
+        @Override
+        public synchronized void write(byte[] first, int firstOffset, int firstLength, byte[] second,
+                int secondOffset, int secondLength) {
+            calls.add("gather " + firstLength + "+" + secondLength);
+            super.write(first, firstOffset, firstLength);
+            super.write(second, secondOffset, secondLength);
+        }
+    }
+
+    @Test
+    void aLargeServerFrameLeavesInOneGatheringWriteWhereTheStreamOffersIt() throws Exception {
+        GatheringRecorder gathering = new GatheringRecorder();
+        byte[] payload = randomBytes(3 * FrameWriter.SCRATCH_SIZE);
+        new FrameWriter(gathering, null).writeFrame(WebSocketProtocol.OPCODE_BINARY, true, payload, 5,
+                payload.length - 9);
+        assertEquals(List.of("gather 4+" + (payload.length - 9)), gathering.calls);
+
+        serverWriter().writeFrame(WebSocketProtocol.OPCODE_BINARY, true, payload, 5, payload.length - 9);
+        assertArrayEquals(out.toByteArray(), gathering.toByteArray(), "the same bytes as two plain writes");
+        assertEquals(new Message.Binary(Arrays.copyOfRange(payload, 5, payload.length - 4)), peerOf(false).readMessage());
+    }
+
+    @Test
+    void smallAndClientFramesDoNotGather() throws Exception {
+        GatheringRecorder gathering = new GatheringRecorder();
+        new FrameWriter(gathering, null).writeFrame(WebSocketProtocol.OPCODE_TEXT, true, utf8("Hello"), 0, 5);
+        new FrameWriter(gathering, new Random(SEED)).writeFrame(WebSocketProtocol.OPCODE_BINARY, true,
+                randomBytes(2 * FrameWriter.SCRATCH_SIZE), 0, 2 * FrameWriter.SCRATCH_SIZE);
+        assertTrue(gathering.calls.stream().allMatch(call -> call.startsWith("write ")), gathering.calls.toString());
     }
 
     @Test
