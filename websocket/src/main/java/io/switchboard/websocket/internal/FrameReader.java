@@ -12,7 +12,6 @@ import static io.switchboard.websocket.internal.WebSocketProtocol.OPCODE_CONTINU
 import static io.switchboard.websocket.internal.WebSocketProtocol.OPCODE_PING;
 import static io.switchboard.websocket.internal.WebSocketProtocol.OPCODE_PONG;
 import static io.switchboard.websocket.internal.WebSocketProtocol.OPCODE_TEXT;
-import static io.switchboard.websocket.internal.WebSocketProtocol.PAYLOAD_CONTROL_MAX;
 import static io.switchboard.websocket.internal.WebSocketProtocol.PAYLOAD_LONG;
 import static io.switchboard.websocket.internal.WebSocketProtocol.PAYLOAD_SHORT;
 
@@ -31,8 +30,10 @@ import java.util.Arrays;
  * header before its payload is read) and UTF-8 validity of text (checked per chunk, so an
  * invalid byte fails the connection before the rest of the message is read).
  *
- * <p>Control frames, also those between fragments, go to the {@link Callback} as they arrive.
- * Knows nothing of sockets or threads. Not thread-safe: one thread reads at a time.
+ * <p>Control frames, also those between fragments, go to the {@link Callback} as they arrive;
+ * their rules are in {@link ControlFrames}. Compressed messages (RFC 7692) are inflated by
+ * {@link DeflatedFrames}, which works on this reader's buffers. Knows nothing of sockets or
+ * threads. Not thread-safe: one thread reads at a time.
  */
 public final class FrameReader {
 
@@ -53,26 +54,26 @@ public final class FrameReader {
 
     /** Payload bytes read and validated per step; bounds the work done on an invalid message. */
     static final int CHUNK = 64 * 1024;
-    /** Buffers of compressed messages start this small and are kept between messages up to this size. */
-    private static final int SMALL_CHUNK = 512;
-    private static final byte[] EMPTY = new byte[0];
+    static final byte[] EMPTY = new byte[0];
 
+    // The fields the compressed path (DeflatedFrames) works on are package-private: it is
+    // static, so the state stays here, in the one reader object per session.
     private final InputStream in;
     private final boolean isClient;
-    private final long maxMessageSize;
+    final long maxMessageSize;
     private final Callback callback;
     /** Where the message and inflation buffers are counted against the server-wide budget. */
-    private final InboundMemory.Account memory;
+    final InboundMemory.Account memory;
     /** Validates text messages; null until the first one (a session may never receive text). */
     private Utf8Validator utf8;
     private final byte[] header = new byte[8];
 
     /** The session's decompressor if permessage-deflate was negotiated (RSV1 marks compressed messages); else null. */
-    private final MessageInflater inflater;
+    final MessageInflater inflater;
     /** Whether the message being assembled is compressed. */
-    private boolean inflating;
+    boolean inflating;
     /** Compressed bytes read per step: as long as the frame, up to CHUNK; kept between messages only if small. */
-    private byte[] compressedChunk = EMPTY;
+    byte[] compressedChunk = EMPTY;
 
     /** The data frame being read: final or not, payload bytes not read yet, its mask. */
     private boolean frameFin;
@@ -93,10 +94,10 @@ public final class FrameReader {
     private int inflatedOffset;
 
     /** Opcode of the message being assembled (text or binary), or -1 between messages. */
-    private byte messageOpcode = -1;
+    byte messageOpcode = -1;
     /** Payload of the message being assembled; its first {@code messageLength} bytes are valid. */
-    private byte[] message = EMPTY;
-    private int messageLength;
+    byte[] message = EMPTY;
+    int messageLength;
 
     /**
      * @param isClient true on the client side: frames must then arrive unmasked; on the server
@@ -133,7 +134,7 @@ public final class FrameReader {
     }
 
     /** The text validator, created with the first text message. */
-    private Utf8Validator utf8() {
+    Utf8Validator utf8() {
         if (utf8 == null) {
             utf8 = new Utf8Validator();
         }
@@ -308,20 +309,13 @@ public final class FrameReader {
             }
             switch (opcode) {
                 case OPCODE_CLOSE, OPCODE_PING, OPCODE_PONG -> {
-                    if (!fin) {
-                        throw ProtocolException.protocolError(
-                                WebSocketProtocol.opcodeName(opcode) + " frame must not be fragmented");
-                    }
-                    if (length > PAYLOAD_CONTROL_MAX) {
-                        throw ProtocolException.protocolError(WebSocketProtocol.opcodeName(opcode)
-                                + " frame payload is " + length + " bytes, the limit is 125");
-                    }
+                    ControlFrames.checkHeader(opcode, fin, length);
                     byte[] payload = new byte[(int) length];
                     readFully(payload, 0, payload.length);
                     if (masked) {
                         WebSocketProtocol.toggleMask(payload, 0, payload.length, maskKey, 0);
                     }
-                    if (control(opcode, payload)) {
+                    if (ControlFrames.deliver(opcode, payload, callback)) {
                         return false;
                     }
                     continue;
@@ -379,39 +373,10 @@ public final class FrameReader {
         return length7;
     }
 
-    /** Handles a control frame; returns true if it was a close frame. */
-    private boolean control(int opcode, byte[] payload) throws IOException {
-        switch (opcode) {
-            case OPCODE_PING -> callback.onPing(payload);
-            case OPCODE_PONG -> callback.onPong(payload);
-            default -> {
-                if (payload.length == 1) {
-                    throw ProtocolException.protocolError("close frame payload of 1 byte; a code needs 2");
-                }
-                if (payload.length == 0) {
-                    callback.onClose(CloseStatus.NO_STATUS_RECEIVED.code(), "");
-                    return true;
-                }
-                int code = ((payload[0] & 0xFF) << 8) | (payload[1] & 0xFF);
-                String error = WebSocketProtocol.closeCodeError(code);
-                if (error != null) {
-                    throw ProtocolException.protocolError(error);
-                }
-                Utf8Validator reasonCheck = new Utf8Validator();
-                if (reasonCheck.feed(payload, 2, payload.length - 2) != -1 || !reasonCheck.isComplete()) {
-                    throw ProtocolException.invalidPayload("close reason is not valid UTF-8");
-                }
-                callback.onClose(code, new String(payload, 2, payload.length - 2, StandardCharsets.UTF_8));
-                return true;
-            }
-        }
-        return false;
-    }
-
     /** Appends one data frame's payload; returns the message if the frame was final. */
     private Message data(boolean fin, long length, boolean masked, int maskKey) throws IOException {
         if (inflating) {
-            return compressedData(fin, length, masked, maskKey);
+            return DeflatedFrames.read(this, fin, length, masked, maskKey);
         }
         if (messageLength + length > maxMessageSize) {
             throw new ProtocolException(CloseStatus.MESSAGE_TOO_BIG, "message of at least "
@@ -440,75 +405,8 @@ public final class FrameReader {
         return fin ? complete() : null;
     }
 
-    /**
-     * Inflates one frame of a compressed message (RFC 7692 §7.2.2) chunk by chunk, checking the
-     * size limit and UTF-8 on the inflated bytes as they appear, so a compression bomb costs at
-     * most the limit.
-     */
-    private Message compressedData(boolean fin, long length, boolean masked, int maskKey) throws IOException {
-        // Deflate grows incompressible data by about 5 bytes per stored block (zlib's deflateBound
-        // allows 1/32 more); the inflated size is what the limit is checked against below.
-        if (length > maxMessageSize + (maxMessageSize >> 5) + 1024) {
-            throw new ProtocolException(CloseStatus.MESSAGE_TOO_BIG, "compressed frame of " + length
-                    + " bytes exceeds the limit of " + maxMessageSize);
-        }
-        int needed = (int) Math.min(length, CHUNK);
-        if (compressedChunk.length < needed) {
-            memory.charge(needed - compressedChunk.length);
-            compressedChunk = new byte[needed];
-        }
-        long remaining = length;
-        int keyIndex = 0;
-        while (remaining > 0) {
-            int step = (int) Math.min(remaining, CHUNK);
-            readFully(compressedChunk, 0, step);
-            if (masked) {
-                keyIndex = WebSocketProtocol.toggleMask(compressedChunk, 0, step, maskKey, keyIndex);
-            }
-            inflateInto(compressedChunk, 0, step);
-            remaining -= step;
-        }
-        if (!fin) {
-            return null;
-        }
-        inflateInto(PerMessageDeflate.TAIL, 0, PerMessageDeflate.TAIL.length);
-        inflater.endMessage();
-        inflating = false;
-        if (compressedChunk.length > SMALL_CHUNK) {
-            memory.charge(-compressedChunk.length); // an idle session keeps no large read buffer
-            compressedChunk = EMPTY;
-        }
-        return complete();
-    }
-
-    private void inflateInto(byte[] input, int offset, int length) {
-        inflater.setInput(input, offset, length);
-        boolean text = messageOpcode == OPCODE_TEXT;
-        try {
-            while (true) {
-                if (messageLength == message.length) {
-                    resize((int) Math.min(Math.max(message.length * 2L, SMALL_CHUNK), maxMessageSize + 1));
-                }
-                int n = inflater.inflate(message, messageLength, message.length - messageLength);
-                if (n == 0) {
-                    return; // the input is used up
-                }
-                if (messageLength + n > maxMessageSize) {
-                    throw new ProtocolException(CloseStatus.MESSAGE_TOO_BIG, "compressed message inflates to more than "
-                            + maxMessageSize + " bytes");
-                }
-                if (text && utf8().feed(message, messageLength, n) != -1) {
-                    throw ProtocolException.invalidPayload("text message is not valid UTF-8");
-                }
-                messageLength += n;
-            }
-        } catch (java.util.zip.DataFormatException e) {
-            throw ProtocolException.invalidPayload("compressed message is not valid deflate data: " + e.getMessage());
-        }
-    }
-
     /** Builds the message assembled so far and resets for the next one. */
-    private Message complete() {
+    Message complete() {
         boolean text = messageOpcode == OPCODE_TEXT;
         if (text && !utf8Complete()) {
             throw ProtocolException.invalidPayload("text message ends inside a UTF-8 sequence");
@@ -555,7 +453,7 @@ public final class FrameReader {
      * empty one for 0), charging the difference to the memory account first: over the budget,
      * nothing is allocated and the read fails with 1013.
      */
-    private void resize(int length) {
+    void resize(int length) {
         memory.charge((long) length - message.length);
         message = length == 0 ? EMPTY : Arrays.copyOf(message, length);
     }
@@ -581,7 +479,7 @@ public final class FrameReader {
         memory.close();
     }
 
-    private void readFully(byte[] buffer, int offset, int length) throws IOException {
+    void readFully(byte[] buffer, int offset, int length) throws IOException {
         int n = in.readNBytes(buffer, offset, length);
         if (n < length) {
             throw new EOFException("stream ended " + (length - n) + " bytes before the end of a frame");
