@@ -6,7 +6,7 @@ import io.switchboard.api.Request;
 import io.switchboard.api.WebSocket;
 import io.switchboard.websocket.ConnectResult.Outcome;
 import io.switchboard.websocket.internal.Backoff;
-import io.switchboard.websocket.internal.WebSocketSession;
+import io.switchboard.websocket.internal.WebSocketProtocol;
 import java.lang.System.Logger.Level;
 import java.nio.ByteBuffer;
 import java.time.Clock;
@@ -304,7 +304,7 @@ public final class ReconnectingWebSocketClient implements WebSocket {
      */
     @Override
     public void close(CloseStatus status, String reason) {
-        WebSocketSession.checkClose(status, reason);
+        WebSocketProtocol.checkClose(status, reason);
         closed = true;
         redial.wake();
         client.close(status, reason);

@@ -19,6 +19,7 @@ import io.switchboard.websocket.internal.DeflateNegotiation;
 import io.switchboard.websocket.internal.ServerHandshake;
 import io.switchboard.websocket.internal.Timer;
 import io.switchboard.websocket.internal.UpgradeRequest;
+import io.switchboard.websocket.internal.WebSocketProtocol;
 import io.switchboard.websocket.internal.WebSocketSession;
 import java.io.BufferedInputStream;
 import java.io.EOFException;
@@ -333,14 +334,14 @@ public final class WebSocketClient implements WebSocket {
 
     @Override
     public boolean ping(byte[] data) {
-        WebSocketSession.checkPing(data); // also before the first connect, as documented
+        WebSocketProtocol.checkPing(data); // also before the first connect, as documented
         WebSocketSession s = session;
         return s != null && s.ping(data);
     }
 
     @Override
     public void close(CloseStatus status, String reason) {
-        WebSocketSession.checkClose(status, reason); // also before the first connect, as documented
+        WebSocketProtocol.checkClose(status, reason); // also before the first connect, as documented
         WebSocketSession s = session;
         if (s != null) {
             s.close(status, reason);

@@ -1,5 +1,6 @@
 package io.switchboard.websocket.internal;
 
+import io.switchboard.api.CloseStatus;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
@@ -9,6 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Base64;
+import java.util.Objects;
 
 /**
  * RFC 6455 as constants, plus the pure helpers every other class shares: masking, the accept
@@ -140,6 +142,36 @@ public final class WebSocketProtocol {
             return "close code " + code + " is unassigned";
         }
         return null;
+    }
+
+    /**
+     * Checks what a caller asks us to send in a close frame (§5.5.1, §7.4): a status that may
+     * be sent and a reason of at most {@link #CLOSE_REASON_MAX} bytes of UTF-8.
+     *
+     * @throws IllegalArgumentException if {@code status} may not be sent or {@code reason} is too long
+     */
+    public static void checkClose(CloseStatus status, String reason) {
+        Objects.requireNonNull(status, "status");
+        Objects.requireNonNull(reason, "reason");
+        if (!status.isSendable()) {
+            throw new IllegalArgumentException("close status " + status + " must not be sent");
+        }
+        int reasonBytes = reason.getBytes(StandardCharsets.UTF_8).length;
+        if (reasonBytes > CLOSE_REASON_MAX) {
+            throw new IllegalArgumentException("close reason is " + reasonBytes
+                    + " bytes of UTF-8, the limit is " + CLOSE_REASON_MAX);
+        }
+    }
+
+    /**
+     * Checks what a caller asks us to send in a ping (§5.5): at most {@link #PAYLOAD_CONTROL_MAX} bytes.
+     *
+     * @throws IllegalArgumentException if {@code data} does not fit a control frame
+     */
+    public static void checkPing(byte[] data) {
+        if (data.length > PAYLOAD_CONTROL_MAX) {
+            throw new IllegalArgumentException("ping data is " + data.length + " bytes, the limit is 125");
+        }
     }
 
     static boolean isControl(int opcode) {
