@@ -1,7 +1,6 @@
 package io.switchboard.transport.internal;
 
 import io.switchboard.api.spi.Connection;
-import io.switchboard.api.spi.GatheringOutput;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -91,28 +90,15 @@ final class ChannelConnection implements Connection {
         return "ChannelConnection[" + localAddress + " <- " + remoteAddress + "]";
     }
 
-    private final class Output extends OutputStream implements GatheringOutput {
+    private final class Output extends ChannelOutput {
         @Override
-        public void write(int b) throws IOException {
-            write(new byte[] {(byte) b}, 0, 1);
+        SocketChannel channel() {
+            return channel;
         }
 
         @Override
-        public void write(byte[] b, int off, int len) throws IOException {
-            ByteBuffer buffer = ByteBuffer.wrap(b, off, len);
-            while (buffer.hasRemaining()) {
-                channel.write(buffer);
-            }
-        }
-
-        @Override
-        public void write(byte[] first, int firstOffset, int firstLength, byte[] second, int secondOffset,
-                int secondLength) throws IOException {
-            ByteBuffer[] buffers = {ByteBuffer.wrap(first, firstOffset, firstLength),
-                    ByteBuffer.wrap(second, secondOffset, secondLength)};
-            while (buffers[1].hasRemaining()) {
-                channel.write(buffers); // blocking mode: writes some bytes or throws
-            }
+        void awaitWritable() {
+            // Never called: in blocking mode a write takes at least one byte or throws.
         }
     }
 }

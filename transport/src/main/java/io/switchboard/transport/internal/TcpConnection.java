@@ -1,7 +1,6 @@
 package io.switchboard.transport.internal;
 
 import io.switchboard.api.spi.Connection;
-import io.switchboard.api.spi.GatheringOutput;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -309,32 +308,15 @@ final class TcpConnection extends InputStream implements Connection {
     }
 
     /** Writes to the channel in either mode; in non-blocking mode waits for the poller rather than spinning. */
-    private final class Output extends OutputStream implements GatheringOutput {
+    private final class Output extends ChannelOutput {
         @Override
-        public void write(int b) throws IOException {
-            write(new byte[] {(byte) b}, 0, 1);
+        SocketChannel channel() {
+            return channel;
         }
 
         @Override
-        public void write(byte[] b, int off, int len) throws IOException {
-            ByteBuffer buffer = ByteBuffer.wrap(b, off, len);
-            while (buffer.hasRemaining()) {
-                if (channel.write(buffer) == 0 && buffer.hasRemaining()) {
-                    awaitWritable();
-                }
-            }
-        }
-
-        @Override
-        public void write(byte[] first, int firstOffset, int firstLength, byte[] second, int secondOffset,
-                int secondLength) throws IOException {
-            ByteBuffer[] buffers = {ByteBuffer.wrap(first, firstOffset, firstLength),
-                    ByteBuffer.wrap(second, secondOffset, secondLength)};
-            while (buffers[1].hasRemaining()) {
-                if (channel.write(buffers) == 0 && buffers[1].hasRemaining()) {
-                    awaitWritable();
-                }
-            }
+        void awaitWritable() throws IOException {
+            TcpConnection.this.awaitWritable();
         }
     }
 }
